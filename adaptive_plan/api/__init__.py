@@ -1,0 +1,1 @@
+"""api room; see STYLE.md section 5."""

@@ -1,0 +1,1 @@
+"""apply room; see STYLE.md section 5."""

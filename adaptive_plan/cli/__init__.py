@@ -1,0 +1,1 @@
+"""cli room; see STYLE.md section 5."""

@@ -1,0 +1,1 @@
+"""cli/commands room; see STYLE.md section 5."""

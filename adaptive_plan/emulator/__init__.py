@@ -1,0 +1,1 @@
+"""emulator room; see STYLE.md section 5."""

@@ -1,0 +1,1 @@
+"""kinds room; see STYLE.md section 5."""

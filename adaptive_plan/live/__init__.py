@@ -1,0 +1,1 @@
+"""live room; see STYLE.md section 5."""

@@ -1,0 +1,1 @@
+"""manifest room; see STYLE.md section 5."""

@@ -1,0 +1,1 @@
+"""Plain value types shared by every room. Imports nothing but the stdlib."""

@@ -1,0 +1,52 @@
+"""The loaded, merged manifest handed from ``manifest/`` to the kinds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from adaptive_plan.model.source import SourceMark
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class RecipeSource:
+    """A recipe's files, resolved and hashed at load time.
+
+    ``path``: absolute path of the file or directory (inside the manifest tree).
+    ``content_hash``: sha256 over sorted relative paths and bytes; kept in a recipe label.
+    """
+
+    path: str
+    content_hash: str
+    is_dir: bool
+
+
+@dataclass
+class Manifest:
+    """Every manifest file merged into one document.
+
+    ``document``: the merged top-level sections (``teams``, ``projects`` ...) as plain
+    data; strings holding ``secret()`` tokens are ``Sensitive``.
+    ``marks``: JSON path inside ``document`` -> where that node was written.
+    ``recipe_sources``: (project key, recipe key) -> the recipe's resolved files.
+    ``input_hash``: sha256 of the rendered inputs, recorded in saved plans.
+    """
+
+    document: dict[str, Any] = field(default_factory=dict)
+    marks: dict[Path, SourceMark] = field(default_factory=dict)
+    recipe_sources: dict[tuple[str, str], RecipeSource] = field(default_factory=dict)
+    files: tuple[str, ...] = ()
+    input_hash: str = ""
+
+    def mark(self, path: Path) -> SourceMark | None:
+        """The mark of ``path`` or of its nearest ancestor that has one."""
+        for end in range(len(path), -1, -1):
+            found = self.marks.get(tuple(path[:end]))
+            if found is not None:
+                return found
+        return None
+
+    def section(self, name: str) -> list[dict[str, Any]]:
+        return list(self.document.get(name) or [])

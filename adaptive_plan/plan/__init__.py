@@ -1,0 +1,1 @@
+"""plan room; see STYLE.md section 5."""

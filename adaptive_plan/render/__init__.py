@@ -1,0 +1,1 @@
+"""render room; see STYLE.md section 5."""
