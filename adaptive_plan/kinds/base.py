@@ -1,0 +1,153 @@
+"""What a resource kind knows, and the defaults a kind inherits.
+
+A kind is pure knowledge (grizzly's Handler, deck's types/<kind>.go): how to build
+desired resources from the manifest, how to read live ones from the batched live
+query, how to normalise both so that equal means equal, and which API steps create,
+update and delete one. It never performs I/O; steps only *describe* API calls.
+
+The engine (plan/, live/, apply/) never branches on kind: everything kind-specific
+is reached through this interface.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal
+
+from adaptive_plan.model.address import Address
+from adaptive_plan.model.manifest import Manifest
+from adaptive_plan.model.plan import AttrChange, Poll
+from adaptive_plan.model.resource import Resource
+
+Ownership = Literal["prune", "exclusive", "never"]
+Scope = Literal["project", "team"]
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    """A step before the planner gives it an id and its edges (see ``model.plan.Step``)."""
+
+    verb: str
+    document: str
+    variables: dict[str, Any] = field(default_factory=dict)
+    uploads: dict[str, str] = field(default_factory=dict)
+    idempotent: bool = True
+    probe: Poll | None = None
+    poll: Poll | None = None
+    description: str = ""
+
+    @property
+    def operation(self) -> str:
+        """The operation name: the word after ``query``/``mutation`` in the document."""
+        head = self.document.strip().split("(", 1)[0].split("{", 1)[0].split()
+        return head[1] if len(head) > 1 else head[0]
+
+
+@dataclass(frozen=True)
+class LiveData:
+    """What the batched live read returned, handed to every kind's ``from_live``.
+
+    ``first``: the data of request 1 (every kind's ``live_query`` fields, under their aliases).
+    ``per_scope``: request 2, by scope then scope key then the kind's alias, e.g.
+    ``per_scope["project"]["support-bot"]["recipes"]``.
+    """
+
+    first: Mapping[str, Any]
+    per_scope: Mapping[str, Mapping[str, Mapping[str, Any]]] = field(default_factory=dict)
+
+    def scoped(self, scope: Scope, alias: str) -> dict[str, Any]:
+        """scope key -> this kind's result for it."""
+        return {key: fields.get(alias) for key, fields in self.per_scope.get(scope, {}).items()}
+
+
+@dataclass(frozen=True)
+class DeleteBehaviour:
+    """What deleting means for a kind: ``steps`` available, or a note on what happens instead.
+
+    ``note`` is shown in the plan: "teams cannot be deleted through the API" or
+    "projects are archived, not deleted".
+    """
+
+    possible: bool = True
+    note: str = ""
+
+
+class Kind:
+    """Base class with defaults; a kind overrides only what differs.
+
+    Class attributes:
+    ``name``: the address kind (``team``, ``grader``).
+    ``parent``: the parent kind name for child objects (``project`` for graders), else None.
+    ``ownership``: for a live object absent from the manifests: ``prune`` (listed as
+    unmanaged; deleted only with ``prune: true``), ``exclusive`` (deleted whenever the
+    parent declares the attribute that lists them, e.g. a project's ``shares``), or
+    ``never`` (ignored: not ours to list).
+    ``write_only``: attributes sent to the API but never readable; compared only when
+    the user asks (``--replace``) and shown as ``(sensitive)``.
+    ``live_query``: GraphQL fields (with aliases) for request 1 of the live read.
+    ``live_scope``/``scoped_query``: a field template for request 2, repeated per
+    project or team key, where ``$KEY`` is replaced by the JSON-quoted key.
+    """
+
+    name: ClassVar[str] = ""
+    parent: ClassVar[str | None] = None
+    ownership: ClassVar[Ownership] = "prune"
+    write_only: ClassVar[frozenset[str]] = frozenset()
+    live_query: ClassVar[str] = ""
+    live_scope: ClassVar[Scope | None] = None
+    scoped_query: ClassVar[str] = ""
+    delete_behaviour: ClassVar[DeleteBehaviour] = DeleteBehaviour()
+
+    # --- reading ------------------------------------------------------------
+    def desired(self, manifest: Manifest) -> list[Resource]:
+        """Resources the manifests declare, normalised, with ``refs`` and ``source``."""
+        raise NotImplementedError
+
+    def from_live(self, data: LiveData) -> list[Resource]:
+        """Resources the instance holds, normalised the same way as ``desired``."""
+        raise NotImplementedError
+
+    def managed_children(self, manifest: Manifest, parent: Address) -> bool:
+        """For ``exclusive`` kinds: does the parent declare the list that owns them?"""
+        return False
+
+    def pruned(self, manifest: Manifest, resource: Resource) -> bool:
+        """Whether an undeclared live ``resource`` of this kind should be deleted (``prune``)."""
+        document = manifest.document
+        if self.parent == "project" and resource.address.parent is not None:
+            project_key = resource.address.parent.key
+            for project in document.get("projects") or []:
+                if project.get("key") == project_key and "prune" in project:
+                    return bool(project["prune"])
+        return bool(document.get("prune", False))
+
+    # --- comparing ----------------------------------------------------------
+    def compare(self, desired: Resource, actual: Resource) -> list[AttrChange]:
+        """Attribute changes for managed attributes (those present in ``desired.attrs``).
+
+        The default compares each desired attribute with the live one, skipping
+        write-only attributes; kinds override for set-like lists and the like.
+        """
+        changes = []
+        for path, after in sorted(desired.attrs.items()):
+            if path in self.write_only:
+                continue
+            before = actual.attrs.get(path)
+            if before != after:
+                changes.append(AttrChange(path=path, before=before, after=after))
+        return changes
+
+    # --- steps --------------------------------------------------------------
+    def create_steps(self, desired: Resource) -> Sequence[StepSpec]:
+        raise NotImplementedError
+
+    def update_steps(self, desired: Resource, actual: Resource, changes: Sequence[AttrChange]) -> Sequence[StepSpec]:
+        raise NotImplementedError
+
+    def delete_steps(self, actual: Resource) -> Sequence[StepSpec]:
+        return ()
+
+    def warnings(self, desired: Resource | None, actual: Resource | None, live: Any) -> list[str]:
+        """Extra warnings for a change (e.g. a detach that deletes a model from storage)."""
+        return []
