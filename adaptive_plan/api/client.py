@@ -1,0 +1,297 @@
+"""``AdaptiveClient``: GraphQL and REST calls to Adaptive Engine with retries, over httpx.
+
+    client = AdaptiveClient.from_env(url, api_key)        # falls back to ADAPTIVE_URL / ADAPTIVE_API_KEY
+    data = client.execute(LIST_TEAMS)                     # -> the response's ``data``
+    data = client.execute(CREATE_TEAM, {"input": {...}}, idempotent=False, probe=team_exists)
+    data = client.execute(CREATE_RECIPE, variables, uploads={"file": ("r.py", body, "text/x-python")})
+    response = client.rest("GET", "/datasets/x/download")
+
+Retry rules (``RetryPolicy`` in ``config.py`` sets attempts and waits):
+
+    connect error / connect timeout (nothing was sent)  -> retry, always
+    HTTP 429 (the server did not run it)               -> retry after Retry-After (or backoff), always
+    read error / timeout / dropped connection, 5xx     -> the outcome is unknown:
+        idempotent=True                                  -> retry
+        idempotent=False, probe given                    -> wait, call probe(); True -> return
+                                                            {"__probed__": True} (config.PROBED) without
+                                                            re-sending; False -> re-send
+        idempotent=False, no probe                       -> raise at once (TransportError/ServerError)
+    GraphQL errors (HTTP 200), other 4xx                 -> raise at once (see classify.py)
+
+``transport`` is the seam for tests and embedding (any ``httpx.BaseTransport``). Nothing
+here prints or logs; pass ``on_retry`` to observe retries. Errors: see ``errors.py``.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from adaptive_plan.api import errors as e
+from adaptive_plan.api.classify import error_from_status, graphql_data
+from adaptive_plan.api.config import (
+    DEFAULT_RETRY,
+    DEFAULT_TIMEOUTS,
+    DEFAULT_USER_AGENT,
+    ENV_API_KEY,
+    ENV_URL,
+    GRAPHQL_PATH,
+    PROBED,
+    REST_PREFIX,
+    RetryPolicy,
+    Timeouts,
+)
+from adaptive_plan.api.multipart import Upload, build_multipart
+from adaptive_plan.api.operations import operation_name as _operation_name
+from adaptive_plan.api.retry import RetryNotice, backoff_delay, parse_retry_after
+from adaptive_plan.api.scrub import Scrubber
+
+_NOT_SENT = (
+    httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.ProxyError, httpx.UnsupportedProtocol,
+)
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@dataclass
+class _Failure:
+    """A retryable failure of one attempt: the error to raise if we give up, and its nature."""
+
+    error: e.ApiError
+    reason: str
+    unknown: bool  # the server may have applied the request
+    retry_after: float | None = None
+
+
+def _normalise_url(url: str) -> str:
+    url = url.strip().rstrip("/")
+    if url.endswith(GRAPHQL_PATH):
+        url = url[: -len(GRAPHQL_PATH)]
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError):
+        parsed = None
+    if parsed is None or parsed.scheme not in ("http", "https") or not parsed.host:
+        raise e.ApiConfigError("invalid API URL: expected http(s)://host[:port][/prefix]")
+    return url
+
+
+class AdaptiveClient:
+    """A synchronous, thread-safe client for one Adaptive Engine instance."""
+
+    def __init__(
+        self,
+        url: str,
+        api_key: str,
+        *,
+        timeout: Timeouts = DEFAULT_TIMEOUTS,
+        retry: RetryPolicy = DEFAULT_RETRY,
+        transport: httpx.BaseTransport | None = None,
+        user_agent: str = DEFAULT_USER_AGENT,
+        on_retry: Callable[[RetryNotice], None] | None = None,
+    ) -> None:
+        if not api_key:
+            raise e.ApiConfigError(f"no API key: pass --api-key or set {ENV_API_KEY}")
+        self.url = _normalise_url(url)
+        self.retry = retry
+        self._api_key = api_key
+        self._on_retry = on_retry
+        self._rng = random.Random()
+        self._lock = threading.Lock()
+        self._count = 0
+        headers = {"Authorization": f"Bearer {api_key}", "User-Agent": user_agent}
+        self._http = httpx.Client(
+            base_url=self.url, headers=headers, timeout=timeout.to_httpx(), transport=transport
+        )
+
+    @classmethod
+    def from_env(
+        cls, url: str | None = None, api_key: str | None = None, *,
+        environ: Mapping[str, str] | None = None, **kw: Any,
+    ) -> AdaptiveClient:
+        """A client from explicit values, else ``ADAPTIVE_URL`` / ``ADAPTIVE_API_KEY``.
+
+        Raises ``ApiConfigError`` naming every missing setting."""
+        env = os.environ if environ is None else environ
+        url = url or env.get(ENV_URL)
+        api_key = api_key or env.get(ENV_API_KEY)
+        missing = []
+        if not url:
+            missing.append(f"no API URL (pass --url or set {ENV_URL})")
+        if not api_key:
+            missing.append(f"no API key (pass --api-key or set {ENV_API_KEY})")
+        if missing:
+            raise e.ApiConfigError("; ".join(missing))
+        return cls(url, api_key, **kw)  # type: ignore[arg-type]
+
+    def __repr__(self) -> str:
+        return f"AdaptiveClient(url={self.url!r})"
+
+    @property
+    def request_count(self) -> int:
+        """HTTP requests actually sent, retries included (connect failures send nothing)."""
+        return self._count
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> AdaptiveClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- GraphQL ---------------------------------------------------------------------------
+
+    def execute(
+        self,
+        document: str,
+        variables: dict[str, Any] | None = None,
+        *,
+        operation_name: str | None = None,
+        idempotent: bool = True,
+        probe: Callable[[], bool] | None = None,
+        uploads: dict[str, Upload] | None = None,
+    ) -> dict[str, Any]:
+        """Run one GraphQL operation and return its ``data``.
+
+        ``uploads`` maps variable paths to ``(filename, bytes, content_type)`` and switches
+        to a multipart request. Returns ``{"__probed__": True}`` (``config.PROBED``) instead
+        of ``data`` when a non-idempotent request's outcome was unknown and ``probe()``
+        said it had been applied. Raises an ``ApiError`` subclass on failure."""
+        name = _operation_name(document, operation_name)
+        label = name or "anonymous operation"
+        payload = {"query": document, "operationName": name, "variables": dict(variables or {})}
+        scrub = Scrubber.for_request(self._api_key, variables)
+        if uploads:
+            data, files = build_multipart(payload, uploads)
+
+            def build() -> httpx.Request:
+                return self._http.build_request("POST", GRAPHQL_PATH, data=data, files=files)
+        else:
+
+            def build() -> httpx.Request:
+                return self._http.build_request("POST", GRAPHQL_PATH, json=payload)
+
+        response = self._send(build, label, idempotent=idempotent, probe=probe, scrub=scrub)
+        if response is None:
+            return {PROBED: True}
+        return graphql_data(response, operation=label, scrub=scrub, url=self.url)
+
+    # -- REST ------------------------------------------------------------------------------
+
+    def rest(self, method: str, path: str, *, idempotent: bool | None = None, **kw: Any) -> httpx.Response:
+        """A request to ``{url}/api/v1{path}``; ``kw`` goes to httpx (``json=``, ``content=``, ``params=``).
+
+        GET/HEAD/OPTIONS are retried; other methods only when ``idempotent=True``. A body
+        must be re-sendable (bytes, not an iterator). Non-2xx raises an ``ApiError``."""
+        method = method.upper()
+        if path.startswith(REST_PREFIX + "/"):
+            path = path[len(REST_PREFIX):]
+        url = f"{REST_PREFIX}/{path.lstrip('/')}"
+        label = f"{method} {url}"
+        safe = method in _SAFE_METHODS if idempotent is None else idempotent
+        scrub = Scrubber.for_request(self._api_key, [kw.get("json"), kw.get("params"), kw.get("data")])
+
+        def build() -> httpx.Request:
+            return self._http.build_request(method, url, **kw)
+
+        response = self._send(build, label, idempotent=safe, probe=None, scrub=scrub)
+        assert response is not None  # no probe, so never "probed"
+        if not response.is_success:
+            raise error_from_status(response, operation=label, scrub=scrub)
+        return response
+
+    # -- sending and retrying ----------------------------------------------------------------
+
+    def _send(
+        self, build: Callable[[], httpx.Request], label: str, *,
+        idempotent: bool, probe: Callable[[], bool] | None, scrub: Scrubber,
+    ) -> httpx.Response | None:
+        """The first final response, or None when ``probe`` showed the request had been applied."""
+        attempts = self.retry.max_attempts
+        for attempt in range(1, attempts + 1):
+            last = attempt == attempts
+            try:
+                response = self._transmit(build())
+            except httpx.TransportError as error:
+                failure = self._transport_failure(error, label, attempt, idempotent)
+            else:
+                failure = self._status_failure(response, label, scrub, idempotent)
+                if failure is None:
+                    return response
+            if failure.unknown and not idempotent:
+                if probe is None:
+                    raise failure.error
+                self._wait(label, attempt, failure)
+                if probe():
+                    return None
+                if last:
+                    raise failure.error
+                continue
+            if last:
+                raise failure.error
+            self._wait(label, attempt, failure)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _transmit(self, request: httpx.Request) -> httpx.Response:
+        try:
+            response = self._http.send(request)
+        except _NOT_SENT:
+            raise  # nothing reached the server: not counted
+        except BaseException:
+            self._bump()
+            raise
+        self._bump()
+        return response
+
+    def _bump(self) -> None:
+        with self._lock:
+            self._count += 1
+
+    def _transport_failure(
+        self, error: httpx.TransportError, label: str, attempt: int, idempotent: bool
+    ) -> _Failure:
+        kind = type(error).__name__
+        if isinstance(error, _NOT_SENT):
+            message = f"cannot reach {self.url} ({kind}) after {attempt} attempt(s)"
+            return _Failure(e.TransportError(message, operation=label), kind, unknown=False)
+        if idempotent:
+            message = f"connection failed after the request was sent ({kind}), {attempt} attempt(s)"
+        else:
+            message = (
+                f"connection failed after the request was sent ({kind}); it may have been applied, "
+                "and it was not re-sent because it is not idempotent"
+            )
+        return _Failure(e.TransportError(message, operation=label, outcome_unknown=True), kind, unknown=True)
+
+    def _status_failure(
+        self, response: httpx.Response, label: str, scrub: Scrubber, idempotent: bool
+    ) -> _Failure | None:
+        status = response.status_code
+        if status != 429 and status < 500:
+            return None
+        error = error_from_status(response, operation=label, scrub=scrub)
+        if status == 429:
+            wait = parse_retry_after(response.headers.get("Retry-After"))
+            error = e.ThrottledError(error.message, operation=label, status=429, retry_after=wait)
+            if wait is not None and wait > self.retry.max_retry_after:
+                raise error
+            return _Failure(error, "HTTP 429", unknown=False, retry_after=wait)
+        return _Failure(error, f"HTTP {status}", unknown=True)
+
+    def _wait(self, label: str, attempt: int, failure: _Failure) -> None:
+        if failure.retry_after is not None:
+            delay = failure.retry_after
+        else:
+            delay = backoff_delay(self.retry, attempt, self._rng)
+        if self._on_retry is not None:
+            self._on_retry(RetryNotice(label, attempt, delay, failure.reason))
+        if delay > 0:
+            time.sleep(delay)
