@@ -44,7 +44,10 @@ def test_retry_policy_rejects_nonsense() -> None:
 
 def test_multipart_follows_the_spec() -> None:
     payload = {"query": "q", "operationName": "Op", "variables": {"input": {"name": "n"}, "file": "x"}}
-    uploads = {"file": ("r.py", b"print(1)", "text/x-python"), "input.extra": ("a.zip", b"PK", "application/zip")}
+    uploads = {
+        "file": ("r.py", b"print(1)", "text/x-python"),
+        "input.extra": ("a.zip", b"PK", "application/zip"),
+    }
     data, files = build_multipart(payload, uploads)
     assert list(data) == ["operations", "map"]
     operations = json.loads(data["operations"])
@@ -112,7 +115,8 @@ def test_unreachable_server_is_a_transport_error_without_the_key() -> None:
         port = sock.getsockname()[1]
     notices: list[api.RetryNotice] = []
     policy = api.RetryPolicy(max_attempts=3, base_delay=0.001)
-    client = api.AdaptiveClient(f"http://127.0.0.1:{port}", "sk-never-shown", retry=policy, on_retry=notices.append)
+    url = f"http://127.0.0.1:{port}"
+    client = api.AdaptiveClient(url, "sk-never-shown", retry=policy, on_retry=notices.append)
     with client, pytest.raises(api.TransportError) as caught:
         client.execute("query ListTeams { teams { id } }")
     assert caught.value.outcome_unknown is False
