@@ -138,6 +138,10 @@ class Kind:
                 changes.append(AttrChange(path=path, before=before, after=after))
         return changes
 
+    def requires_replace(self, changes: Sequence[AttrChange]) -> bool:
+        """Whether these attribute changes can only be made by deleting and re-creating."""
+        return False
+
     # --- steps --------------------------------------------------------------
     def create_steps(self, desired: Resource) -> Sequence[StepSpec]:
         raise NotImplementedError

@@ -7,7 +7,7 @@ with its GraphQL document, variables and the step ids it must wait for.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from enum import Enum
 from typing import Any
 
@@ -134,7 +134,7 @@ class Plan:
 
     def to_dict(self) -> dict[str, Any]:
         """The saved form: secrets stay references (``{"$sensitive": ...}``), never values."""
-        return _to_json(asdict(self))
+        return _to_json(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Plan:
@@ -167,6 +167,8 @@ def _step_from_dict(data: dict[str, Any]) -> Step:
 def _to_json(value: Any) -> Any:
     if isinstance(value, secrets.Sensitive):
         return value.to_json()
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _to_json(getattr(value, f.name)) for f in fields(value)}
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, dict):
