@@ -1,0 +1,198 @@
+"""Integrations (notification channels) through the SDK, for every provider: create, get, list,
+update (name, enabled, connection, subscriptions, delivery policy), delete; plus providers and
+test_notification."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from adaptive_sdk.error_handling import AdaptiveEntityNotFoundError
+from adaptive_sdk.graphql_client.enums import DeliveryPolicy, DeliveryScope, DeliveryScopeInput, JobStatusGQL
+from adaptive_sdk.graphql_client.input_types import (
+    ConnectionConfigInputGitHub,
+    ConnectionConfigInputSlack,
+    ConnectionConfigInputSmtp,
+    ConnectionConfigInputWebhook,
+    JobUpdatePayload,
+    NotificationPayload,
+    SubscriptionInput,
+)
+
+PROVIDERS = ("slack", "smtp", "webhook", "github")
+
+
+def _connection(provider: str, secret: str):
+    """A connection input for the provider; ``secret`` goes into its credential field."""
+    if provider == "slack":
+        return ConnectionConfigInputSlack(webhookUrl=f"https://hooks.slack.test/{secret}", botToken=secret)
+    if provider == "smtp":
+        return ConnectionConfigInputSmtp(
+            host="smtp.example.com",
+            port=587,
+            username="mailer",
+            password=secret,
+            fromEmail="noreply@example.com",
+            toEmails=["ops@example.com"],
+        )
+    if provider == "webhook":
+        return ConnectionConfigInputWebhook(
+            url="https://hooks.example.com/in", method="POST", headers={"Authorization": f"Bearer {secret}"}
+        )
+    return ConnectionConfigInputGitHub(apiToken=secret, org="acme", repo="models")
+
+
+def _readable_secret(provider: str, connection) -> object:
+    """The field of the read-side connection that reflects the secret (SMTP has none: password is unread)."""
+    return {
+        "slack": lambda c: c.bot_token,
+        "webhook": lambda c: c.headers,
+        "github": lambda c: c.api_token,
+    }[provider](connection)
+
+
+TYPENAMES = {
+    "slack": "SlackConfig",
+    "smtp": "SmtpConfig",
+    "webhook": "WebhookConfig",
+    "github": "GitHubConfig",
+}
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_integration_lifecycle(sdk, team, uniq, provider) -> None:
+    name = uniq(f"{provider}-alerts")
+    subscriptions = [SubscriptionInput(topicPattern="job.*", scope=DeliveryScopeInput.TEAM)]
+    created = sdk.integrations.create(
+        team=team,
+        name=name,
+        provider=provider,
+        connection=_connection(provider, "s3cret-1"),
+        subscriptions=subscriptions,
+        delivery_policy="singleshot",
+    )
+    teams = {t.key: t for t in sdk.teams.list()}
+    assert (created.name, created.enabled, str(created.team_id)) == (name, True, str(teams[team].id))
+    assert created.config.provider == provider
+    assert created.config.connection.typename__ == TYPENAMES[provider]
+    assert created.config.delivery_policy == DeliveryPolicy.singleshot
+    assert created.config.notification_settings is not None
+    assert [(s.topic_pattern, s.scope) for s in created.config.notification_settings.subscriptions] == [
+        ("job.*", DeliveryScope.TEAM)
+    ]
+    provider_info = sdk.integrations.get_provider(provider)
+    assert provider_info is not None
+    assert set(created.capabilities) <= set(provider_info.capabilities)
+
+    fetched = sdk.integrations.get(str(created.id))
+    assert fetched is not None
+    assert fetched.model_dump() == created.model_dump()
+    assert str(created.id) in {str(i.id) for i in sdk.integrations.list(team=team)}
+
+    renamed = sdk.integrations.update(str(created.id), name=f"{name}-renamed")
+    assert renamed.name == f"{name}-renamed"
+    assert renamed.config.model_dump() == created.config.model_dump()  # explicit nulls leave config alone
+    assert renamed.enabled is True
+
+    disabled = sdk.integrations.update(str(created.id), enabled=False)
+    assert (disabled.enabled, disabled.name) == (False, f"{name}-renamed")
+
+    rewired = sdk.integrations.update(
+        str(created.id),
+        connection=_connection(provider, "s3cret-2"),
+        subscriptions=[SubscriptionInput(topicPattern="model.*", scope=DeliveryScopeInput.ORGANIZATION)],
+        delivery_policy="multishot",
+    )
+    assert rewired.config.delivery_policy == DeliveryPolicy.multishot
+    assert rewired.config.notification_settings is not None
+    assert [s.topic_pattern for s in rewired.config.notification_settings.subscriptions] == ["model.*"]
+    assert rewired.enabled is False
+    if provider != "smtp":
+        assert _readable_secret(provider, rewired.config.connection) != _readable_secret(
+            provider, created.config.connection
+        )
+    fetched = sdk.integrations.get(str(created.id))
+    assert fetched is not None
+    assert fetched.model_dump() == rewired.model_dump()
+
+    assert sdk.integrations.delete(str(created.id)) is True
+    assert sdk.integrations.get(str(created.id)) is None
+    assert str(created.id) not in {str(i.id) for i in sdk.integrations.list(team=team)}
+
+
+def test_create_without_subscriptions_or_policy(sdk, team, uniq) -> None:
+    created = sdk.integrations.create(
+        team=team,
+        name=uniq("bare"),
+        provider="slack",
+        connection=ConnectionConfigInputSlack(webhookUrl="https://h"),
+    )
+    assert created.config.connection.typename__ == "SlackConfig"
+    assert created.config.connection.webhook_url == "https://h"
+    assert created.config.connection.bot_token is None
+    assert isinstance(created.config.delivery_policy, DeliveryPolicy)
+
+
+def test_smtp_read_side_fields(sdk, team, uniq) -> None:
+    created = sdk.integrations.create(
+        team=team, name=uniq("mail"), provider="smtp", connection=_connection("smtp", "pw")
+    )
+    connection = created.config.connection
+    assert (connection.host, connection.port, connection.username) == ("smtp.example.com", 587, "mailer")
+    assert connection.from_email == "noreply@example.com"
+
+
+def test_integrations_are_scoped_to_a_team(sdk, team, uniq) -> None:
+    other = uniq("team2")
+    sdk.teams.create(key=other)
+    created = sdk.integrations.create(
+        team=team, name=uniq("scoped"), provider="github", connection=_connection("github", "t")
+    )
+    assert str(created.id) not in {str(i.id) for i in sdk.integrations.list(team=other)}
+
+
+def test_update_and_get_of_a_missing_integration(sdk) -> None:
+    missing = str(uuid.uuid4())
+    assert sdk.integrations.get(missing) is None
+    with pytest.raises(AdaptiveEntityNotFoundError):
+        sdk.integrations.update(missing, name="x")
+
+
+def test_update_with_a_connection_of_another_provider_is_refused_by_the_sdk(sdk, team, uniq) -> None:
+    created = sdk.integrations.create(
+        team=team, name=uniq("typed"), provider="slack", connection=_connection("slack", "a")
+    )
+    with pytest.raises(TypeError):
+        sdk.integrations.update(str(created.id), connection=_connection("github", "b"))
+
+
+def test_providers(sdk) -> None:
+    providers = {p.name: p for p in sdk.integrations.list_providers()}
+    assert set(PROVIDERS) <= set(providers)
+    for name in PROVIDERS:
+        described = sdk.integrations.get_provider(name)
+        assert described is not None
+        assert described.model_dump() == providers[name].model_dump()
+        assert described.capabilities
+        assert described.allowed_scopes
+    assert sdk.integrations.get_provider("carrier-pigeon") is None
+
+
+def test_test_notification(sdk, team, project) -> None:
+    fetched = sdk.projects.get(project)
+    assert fetched is not None
+    payload = NotificationPayload(
+        jobUpdate=JobUpdatePayload(
+            jobId=str(uuid.uuid4()),
+            jobName="nightly-eval",
+            jobStatus=JobStatusGQL.DONE,
+            jobProgress=1.0,
+            jobStartedAt=1_700_000_000_000,
+            projectId=str(fetched.id),
+            jobInput={},
+            jobOutputs=[],
+        )
+    )
+    result = sdk.integrations.test_notification(topic="job.completed", payload=payload, scope_team=team)
+    assert result.event_id
+    assert isinstance(result.message, str)
