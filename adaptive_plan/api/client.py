@@ -29,7 +29,6 @@ import random
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
@@ -48,25 +47,13 @@ from adaptive_plan.api.config import (
     RetryPolicy,
     Timeouts,
 )
+from adaptive_plan.api.failures import NOT_SENT, Failure, status_failure, transport_failure
 from adaptive_plan.api.multipart import Upload, build_multipart
 from adaptive_plan.api.operations import operation_name as _operation_name
-from adaptive_plan.api.retry import RetryNotice, backoff_delay, parse_retry_after
+from adaptive_plan.api.retry import RetryNotice, backoff_delay
 from adaptive_plan.api.scrub import Scrubber
 
-_NOT_SENT = (
-    httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.ProxyError, httpx.UnsupportedProtocol,
-)
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
-@dataclass
-class _Failure:
-    """A retryable failure of one attempt: the error to raise if we give up, and its nature."""
-
-    error: e.ApiError
-    reason: str
-    unknown: bool  # the server may have applied the request
-    retry_after: float | None = None
 
 
 def _normalise_url(url: str) -> str:
@@ -221,16 +208,20 @@ class AdaptiveClient:
             try:
                 response = self._transmit(build())
             except httpx.TransportError as error:
-                failure = self._transport_failure(error, label, attempt, idempotent)
+                failure = transport_failure(
+                    error, label, attempt=attempt, url=self.url
+                )
             else:
-                failure = self._status_failure(response, label, scrub, idempotent)
+                failure = status_failure(
+                    response, label, scrub=scrub, max_retry_after=self.retry.max_retry_after
+                )
                 if failure is None:
                     return response
             if failure.unknown and not idempotent:
                 if probe is None:
                     raise failure.error
                 self._wait(label, attempt, failure)
-                if probe():
+                if self._probe(probe, failure):
                     return None
                 if last:
                     raise failure.error
@@ -240,10 +231,18 @@ class AdaptiveClient:
             self._wait(label, attempt, failure)
         raise AssertionError("unreachable")  # pragma: no cover
 
+    @staticmethod
+    def _probe(probe: Callable[[], bool], failure: Failure) -> bool:
+        """Ask the caller whether the request was applied; if that read fails, the outcome stays unknown."""
+        try:
+            return bool(probe())
+        except e.ApiError as probe_error:
+            raise failure.error from probe_error
+
     def _transmit(self, request: httpx.Request) -> httpx.Response:
         try:
             response = self._http.send(request)
-        except _NOT_SENT:
+        except NOT_SENT:
             raise  # nothing reached the server: not counted
         except BaseException:
             self._bump()
@@ -255,38 +254,7 @@ class AdaptiveClient:
         with self._lock:
             self._count += 1
 
-    def _transport_failure(
-        self, error: httpx.TransportError, label: str, attempt: int, idempotent: bool
-    ) -> _Failure:
-        kind = type(error).__name__
-        if isinstance(error, _NOT_SENT):
-            message = f"cannot reach {self.url} ({kind}) after {attempt} attempt(s)"
-            return _Failure(e.TransportError(message, operation=label), kind, unknown=False)
-        if idempotent:
-            message = f"connection failed after the request was sent ({kind}), {attempt} attempt(s)"
-        else:
-            message = (
-                f"connection failed after the request was sent ({kind}); it may have been applied, "
-                "and it was not re-sent because it is not idempotent"
-            )
-        return _Failure(e.TransportError(message, operation=label, outcome_unknown=True), kind, unknown=True)
-
-    def _status_failure(
-        self, response: httpx.Response, label: str, scrub: Scrubber, idempotent: bool
-    ) -> _Failure | None:
-        status = response.status_code
-        if status != 429 and status < 500:
-            return None
-        error = error_from_status(response, operation=label, scrub=scrub)
-        if status == 429:
-            wait = parse_retry_after(response.headers.get("Retry-After"))
-            error = e.ThrottledError(error.message, operation=label, status=429, retry_after=wait)
-            if wait is not None and wait > self.retry.max_retry_after:
-                raise error
-            return _Failure(error, "HTTP 429", unknown=False, retry_after=wait)
-        return _Failure(error, f"HTTP {status}", unknown=True)
-
-    def _wait(self, label: str, attempt: int, failure: _Failure) -> None:
+    def _wait(self, label: str, attempt: int, failure: Failure) -> None:
         if failure.retry_after is not None:
             delay = failure.retry_after
         else:
