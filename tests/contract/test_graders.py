@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from adaptive_sdk.graphql_client import (
-    GraderData,
-    TestRemoteEnvTestRemoteEnvRemoteEnvTestOffline,
-    TestRemoteEnvTestRemoteEnvRemoteEnvTestOnline,
-)
+from adaptive_sdk.graphql_client import GraderData
+from adaptive_sdk.graphql_client import test_remote_env as remote_env  # by module: pytest collects Test*
 from adaptive_sdk.graphql_client.enums import GraderTypeEnum, MetricKind, PrebuiltCriteriaKey
 
 from .support import API_ERRORS
@@ -188,9 +185,8 @@ def test_duplicate_grader_key_is_rejected(sdk, project, uniq) -> None:
 
 def test_test_external_endpoint_reports_online_or_offline(sdk) -> None:
     result = sdk.graders.test_external_endpoint("http://127.0.0.1:9/unreachable")
-    assert isinstance(
-        result,
-        (TestRemoteEnvTestRemoteEnvRemoteEnvTestOnline, TestRemoteEnvTestRemoteEnvRemoteEnvTestOffline),
-    )
-    if isinstance(result, TestRemoteEnvTestRemoteEnvRemoteEnvTestOffline):
+    online = remote_env.TestRemoteEnvTestRemoteEnvRemoteEnvTestOnline
+    offline = remote_env.TestRemoteEnvTestRemoteEnvRemoteEnvTestOffline
+    assert isinstance(result, (online, offline))
+    if isinstance(result, offline):
         assert result.error
