@@ -51,7 +51,7 @@ def transport_failure(
     if isinstance(error, NOT_SENT):
         message = f"cannot reach {url} ({kind}) after {attempt} attempt(s)"
         return Failure(e.TransportError(message, operation=label), kind, unknown=False)
-    message = f"connection lost after the request was sent ({kind}, attempt {attempt}); it may have been applied"
+    message = f"connection lost after the request was sent ({kind}, attempt {attempt}); may have been applied"
     return Failure(e.TransportError(message, operation=label, outcome_unknown=True), kind, unknown=True)
 
 
