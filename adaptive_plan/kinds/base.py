@@ -19,6 +19,7 @@ from adaptive_plan.model.address import Address
 from adaptive_plan.model.manifest import Manifest
 from adaptive_plan.model.plan import AttrChange, Poll
 from adaptive_plan.model.resource import Resource
+from adaptive_plan.model.snapshot import LiveState
 
 Ownership = Literal["prune", "exclusive", "never"]
 Scope = Literal["project", "team"]
@@ -122,6 +123,20 @@ class Kind:
                     return bool(project["prune"])
         return bool(document.get("prune", False))
 
+    def link(self, desired: Sequence[Resource], live: LiveState) -> tuple[list[Resource], list[Resource]]:
+        """Share facts between this kind's declared and live resources before they are diffed.
+
+        The planner calls it once per kind, before diffing, with this kind's desired resources
+        and the whole ``LiveState``; it returns (desired, live resources of this kind) to diff
+        instead, with ``identity`` enriched (never ``attrs``) and live objects added or dropped
+        where the kind knows better. Default: unchanged.
+
+        Why it exists: some steps need facts only the other side has. Every share step sends
+        the project's complete share list, which needs the declared list (manifest) and the
+        owner share (live); an archived project that is declared must be matched, not created.
+        """
+        return list(desired), list(live.of_kind(self.name))
+
     # --- comparing ----------------------------------------------------------
     def compare(self, desired: Resource, actual: Resource) -> list[AttrChange]:
         """Attribute changes for managed attributes (those present in ``desired.attrs``).
@@ -146,7 +161,9 @@ class Kind:
     def create_steps(self, desired: Resource) -> Sequence[StepSpec]:
         raise NotImplementedError
 
-    def update_steps(self, desired: Resource, actual: Resource, changes: Sequence[AttrChange]) -> Sequence[StepSpec]:
+    def update_steps(
+        self, desired: Resource, actual: Resource, changes: Sequence[AttrChange]
+    ) -> Sequence[StepSpec]:
         raise NotImplementedError
 
     def delete_steps(self, actual: Resource) -> Sequence[StepSpec]:
