@@ -1,1 +1,1 @@
-"""plan room; see STYLE.md section 5."""
+"""The planner: pure functions from manifests + live state to an inert Plan."""

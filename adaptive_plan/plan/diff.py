@@ -1,0 +1,200 @@
+"""Desired against live, per address: the action, the attribute changes and the step specs.
+
+Owns the ownership rules of DESIGN.md section 5: attributes present in the manifest are
+compared (kinds decide how), write-only attributes are never compared but re-sent on any
+other change or on ``--replace``, and an undeclared live object is ignored, listed as
+unmanaged, or deleted according to its kind's ``ownership``. Pure: no I/O; it imports
+only ``model`` and ``kinds``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from adaptive_plan.kinds.base import Kind, StepSpec
+from adaptive_plan.model.address import Address
+from adaptive_plan.model.manifest import Manifest
+from adaptive_plan.model.plan import Action, AttrChange
+from adaptive_plan.model.resource import Resource
+from adaptive_plan.model.secrets import secret_names
+from adaptive_plan.model.snapshot import LiveState
+
+_ABSENT: Any = None
+
+
+@dataclass(frozen=True)
+class DraftChange:
+    """A change before the planner orders it and gives its steps ids and edges."""
+
+    address: Address
+    kind: Kind
+    action: Action
+    desired: Resource | None = None
+    actual: Resource | None = None
+    attributes: tuple[AttrChange, ...] = ()
+    specs: tuple[StepSpec, ...] = ()
+    reason: str = ""
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass
+class DiffResult:
+    changes: list[DraftChange] = field(default_factory=list)
+    unmanaged: list[Address] = field(default_factory=list)
+
+
+def diff_resources(
+    manifest: Manifest,
+    desired: Mapping[Address, Resource],
+    live: LiveState,
+    kinds: Mapping[str, Kind],
+    replace: Collection[Address] = (),
+) -> DiffResult:
+    """One draft change per address declared or live (live objects of unknown kinds are ignored)."""
+    result = DiffResult()
+    for address, wanted in desired.items():
+        kind = kinds[wanted.kind]
+        actual = live.get(address)
+        if actual is None:
+            result.changes.append(_create(kind, wanted, live))
+        else:
+            result.changes.append(_update(kind, wanted, actual, live, forced=address in replace))
+    for address, actual in live.resources.items():
+        kind = kinds.get(actual.kind)
+        if address in desired or kind is None:
+            continue
+        _undeclared(result, manifest, desired, kind, actual, live)
+    return result
+
+
+def _create(kind: Kind, wanted: Resource, live: LiveState) -> DraftChange:
+    attributes = tuple(
+        _mark(AttrChange(path, None, value, sensitive=path in kind.write_only))
+        for path, value in sorted(wanted.attrs.items())
+    )
+    return DraftChange(
+        address=wanted.address,
+        kind=kind,
+        action=Action.CREATE,
+        desired=wanted,
+        attributes=attributes,
+        specs=tuple(kind.create_steps(wanted)),
+        warnings=tuple(kind.warnings(wanted, None, live)),
+    )
+
+
+def _update(kind: Kind, wanted: Resource, actual: Resource, live: LiveState, *, forced: bool) -> DraftChange:
+    compared = list(kind.compare(wanted, actual))
+    write_only = sorted(path for path in wanted.attrs if path in kind.write_only)
+    resent = [AttrChange(path, None, wanted.attrs[path], sensitive=True) for path in write_only]
+    if not compared and not (forced and resent):
+        warnings = _warn(kind, wanted, actual, live)
+        return DraftChange(wanted.address, kind, Action.NOOP, wanted, actual, warnings=warnings)
+    every = compared + resent
+    shown = tuple(_mark(line) for change in compared for line in expand(change)) + tuple(resent)
+    reason = "" if compared else "--replace: re-sending write-only values"
+    if kind.requires_replace(compared):
+        return _replace(kind, wanted, actual, live, shown)
+    return DraftChange(
+        address=wanted.address,
+        kind=kind,
+        action=Action.UPDATE,
+        desired=wanted,
+        actual=actual,
+        attributes=shown,
+        specs=tuple(kind.update_steps(wanted, actual, every)),
+        reason=reason,
+        warnings=_warn(kind, wanted, actual, live),
+    )
+
+
+def _replace(
+    kind: Kind, wanted: Resource, actual: Resource, live: LiveState, shown: tuple[AttrChange, ...]
+) -> DraftChange:
+    behaviour = kind.delete_behaviour
+    if not behaviour.possible:
+        instead = behaviour.note or "it cannot be deleted"
+        note = f"this change needs a replacement, but {instead}; nothing will be sent"
+        return DraftChange(wanted.address, kind, Action.UPDATE, wanted, actual, shown, (), note, (note,))
+    specs = tuple(kind.delete_steps(actual)) + tuple(kind.create_steps(wanted))
+    forcing = ", ".join(change.path for change in shown if not change.sensitive)
+    return DraftChange(
+        address=wanted.address,
+        kind=kind,
+        action=Action.REPLACE,
+        desired=wanted,
+        actual=actual,
+        attributes=shown,
+        specs=specs,
+        reason=f"{forcing} cannot be changed in place" if forcing else "must be replaced",
+        warnings=_warn(kind, wanted, actual, live),
+    )
+
+
+def _undeclared(
+    result: DiffResult,
+    manifest: Manifest,
+    desired: Mapping[Address, Resource],
+    kind: Kind,
+    actual: Resource,
+    live: LiveState,
+) -> None:
+    parent = actual.address.parent
+    if kind.ownership == "exclusive":
+        if parent is not None and kind.managed_children(manifest, parent):
+            result.changes.append(_delete(kind, actual, live, f"not in the list {parent} declares"))
+    elif kind.ownership == "prune":
+        if parent is not None and parent not in desired:
+            return
+        if kind.pruned(manifest, actual):
+            result.changes.append(_delete(kind, actual, live, "not declared in the manifests; prune is on"))
+        else:
+            result.unmanaged.append(actual.address)
+
+
+def _delete(kind: Kind, actual: Resource, live: LiveState, why: str) -> DraftChange:
+    behaviour = kind.delete_behaviour
+    if not behaviour.possible:
+        instead = behaviour.note or "it cannot be deleted"
+        note = f"{actual.address} is {why}, but {instead}; it is left in place"
+        return DraftChange(actual.address, kind, Action.NOOP, None, actual, reason=note, warnings=(note,))
+    attributes = tuple(_mark(AttrChange(path, value, None)) for path, value in sorted(actual.attrs.items()))
+    return DraftChange(
+        address=actual.address,
+        kind=kind,
+        action=Action.DELETE,
+        actual=actual,
+        attributes=attributes,
+        specs=tuple(kind.delete_steps(actual)),
+        reason=f"{why}; {behaviour.note}" if behaviour.note else why,
+        warnings=tuple(kind.warnings(None, actual, live)),
+    )
+
+
+def _warn(kind: Kind, wanted: Resource, actual: Resource, live: LiveState) -> tuple[str, ...]:
+    return tuple(kind.warnings(wanted, actual, live))
+
+
+def expand(change: AttrChange) -> list[AttrChange]:
+    """Split a map-valued change into one line per changed leaf (``placement.max_ttft_ms``).
+
+    Lists stay whole: a present list is exclusive, so it is shown as before → after.
+    """
+    before, after = change.before, change.after
+    if change.sensitive or not (isinstance(before, dict) and isinstance(after, dict)):
+        return [change]
+    lines: list[AttrChange] = []
+    for key in sorted(set(before) | set(after), key=str):
+        old, new = before.get(key, _ABSENT), after.get(key, _ABSENT)
+        if old != new:
+            lines.extend(expand(AttrChange(f"{change.path}.{key}", old, new)))
+    return lines or [change]
+
+
+def _mark(change: AttrChange) -> AttrChange:
+    """Flag a change whose value holds a ``secret()`` reference as sensitive."""
+    if change.sensitive or not (secret_names(change.after) or secret_names(change.before)):
+        return change
+    return AttrChange(change.path, change.before, change.after, sensitive=True)

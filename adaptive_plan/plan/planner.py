@@ -1,0 +1,116 @@
+"""``make_plan``: manifests + live state + kinds -> an inert :class:`~adaptive_plan.model.plan.Plan`.
+
+The pipeline: collect desired resources from every kind, check references, diff per
+address (``plan.diff``), build the dependency graph (``plan.graph``), narrow to
+``--target`` (``plan.targets``), order topologically, assemble steps (``plan.steps``).
+Pure: no I/O, no API; everything kind-specific goes through the ``Kind`` interface.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from adaptive_plan.kinds.base import Kind
+from adaptive_plan.model.address import Address
+from adaptive_plan.model.errors import PlanError
+from adaptive_plan.model.manifest import Manifest
+from adaptive_plan.model.plan import Action, Change, Plan, Step
+from adaptive_plan.model.resource import Resource
+from adaptive_plan.model.snapshot import LiveState
+from adaptive_plan.plan.diff import DraftChange, diff_resources
+from adaptive_plan.plan.graph import Graph, apply_order, dependency_edges
+from adaptive_plan.plan.references import check_references
+from adaptive_plan.plan.steps import assemble_steps
+from adaptive_plan.plan.targets import check_known, parse_addresses, select_targets
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    """``targets``: ``--target`` addresses; ``allow_delete``: recorded in the plan for apply's
+    check; ``replace``: ``--replace`` addresses whose write-only values are re-sent."""
+
+    targets: tuple[str, ...] = ()
+    allow_delete: bool = False
+    replace: tuple[str, ...] = ()
+
+
+def make_plan(manifest: Manifest, live: LiveState, kinds: Sequence[Kind], options: PlanOptions) -> Plan:
+    """Diff the manifests against live state and return the ordered plan."""
+    desired = collect_desired(manifest, kinds)
+    check_references(desired, live)
+    known = set(desired) | set(live.resources)
+    targets = parse_addresses(options.targets, "--target")
+    replace = parse_addresses(options.replace, "--replace")
+    check_known(targets, known, "--target")
+    check_known(replace, desired, "--replace")
+    result = diff_resources(manifest, desired, live, {kind.name: kind for kind in kinds}, replace)
+    drafts = {draft.address: draft for draft in result.changes}
+    graph = dependency_edges(drafts)
+    unmanaged = result.unmanaged
+    if targets:
+        keep = select_targets(targets, graph)
+        drafts = {address: draft for address, draft in drafts.items() if address in keep}
+        graph = {address: graph[address] & keep for address in keep}
+        unmanaged = [address for address in unmanaged if any(address.is_within(t) for t in targets)]
+    order = apply_order(graph)
+    steps = assemble_steps(order, drafts, graph)
+    return Plan(
+        changes=[_change(drafts[address], steps[address], graph) for address in order],
+        unmanaged=sorted(str(address) for address in unmanaged),
+        warnings=_replace_warnings(replace, drafts),
+        fingerprints=_fingerprints(drafts.values(), unmanaged, live),
+        input_hash=manifest.input_hash,
+        allow_delete=options.allow_delete,
+        targets=list(options.targets),
+    )
+
+
+def collect_desired(manifest: Manifest, kinds: Sequence[Kind]) -> dict[Address, Resource]:
+    """Every declared resource by address; one address declared twice is a ``PlanError``."""
+    desired: dict[Address, Resource] = {}
+    for kind in kinds:
+        for resource in kind.desired(manifest):
+            earlier = desired.get(resource.address)
+            if earlier is not None:
+                first, second = earlier.source or "?", resource.source or "?"
+                raise PlanError(f"{resource.address} is declared twice: at {first} and at {second}")
+            desired[resource.address] = resource
+    return desired
+
+
+def _change(draft: DraftChange, steps: tuple[Step, ...], graph: Graph) -> Change:
+    source = draft.desired.source if draft.desired is not None else None
+    return Change(
+        address=str(draft.address),
+        kind=draft.kind.name,
+        action=draft.action,
+        attributes=draft.attributes,
+        steps=steps,
+        depends_on=tuple(sorted(str(address) for address in graph[draft.address])),
+        reason=draft.reason,
+        warnings=draft.warnings,
+        source=str(source) if source is not None else None,
+    )
+
+
+def _replace_warnings(replace: Iterable[Address], drafts: Mapping[Address, DraftChange]) -> list[str]:
+    return [
+        f"--replace {address}: it has no write-only values to re-send and nothing else changed"
+        for address in replace
+        if address in drafts and drafts[address].action is Action.NOOP
+    ]
+
+
+def _fingerprints(
+    drafts: Iterable[DraftChange], unmanaged: Iterable[Address], live: LiveState
+) -> dict[str, str]:
+    """Fingerprints of every live object the plan read: changed, referenced or listed."""
+    read: set[Address] = set(unmanaged)
+    for draft in drafts:
+        read.add(draft.address)
+        for resource in (draft.desired, draft.actual):
+            if resource is not None:
+                read.update(resource.refs)
+    texts = sorted(str(address) for address in read)
+    return {text: live.fingerprints[text] for text in texts if text in live.fingerprints}
