@@ -33,6 +33,10 @@ def check_references(desired: Mapping[Address, Resource], live: LiveState) -> No
 
 def suggestion(missing: Address, known: Iterable[Address]) -> str:
     """`` (did you mean X?)`` for the closest known address of the same kind, or ``""``."""
-    candidates = sorted(str(address) for address in known if address.kind == missing.kind)
-    close = difflib.get_close_matches(str(missing), candidates, n=1, cutoff=0.6)
-    return f" (did you mean {close[0]}?)" if close else ""
+    same_kind = [a for a in known if a.kind == missing.kind]
+    same_kind.sort(key=lambda a: (a.parent != missing.parent, str(a)))
+    by_key: dict[str, Address] = {}
+    for address in same_kind:
+        by_key.setdefault(address.key, address)
+    close = difflib.get_close_matches(missing.key, list(by_key), n=1, cutoff=0.6)
+    return f" (did you mean {by_key[close[0]]}?)" if close else ""
