@@ -1,0 +1,274 @@
+"""Model deployments: a registry model bound to and served in a project, ADAPTIVE_API.md §4.7.
+
+Address ``project.K/model.MODELKEY`` (address kind ``model`` under a project; this kind's
+``name`` is ``deployment``). Owns: desired deployments from ``projects[].models``, live ones
+from ``Project.modelServices`` (request 1, nested under every project), their
+normalisation and the steps:
+
+- create = ``addModelsToProject`` (attach) → ``deployModel`` (deploy, ``wait: false``, then
+  poll the service status until ONLINE) → ``updateModelService`` when ``default: true`` or
+  ``online: false`` (always with an explicit ``project``: the SDK's ``make_default`` forgets it);
+- update = one ``updateModelService`` with only the changed fields (null means unchanged);
+- delete = ``removeModelFromProject`` (detach), with a warning when the model is bound to no
+  other project and not published, because the server then deletes it from storage.
+
+Normalisation: ``placement`` is ``{compute_pools: sorted keys, max_ttft_ms}`` (pools may come
+back as ids: mapped to keys with the compute-pool catalogue read alongside);
+``speculative_decoding`` is write-only (no read-back). Imports only ``model`` and ``kinds.base``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from adaptive_plan.kinds.base import Kind, LiveData, StepSpec
+from adaptive_plan.model.address import Address
+from adaptive_plan.model.manifest import Manifest
+from adaptive_plan.model.plan import AttrChange, Poll
+from adaptive_plan.model.resource import Resource
+
+ALIAS = "deployment__projects"
+POOLS_ALIAS = "deployment__pools"
+
+ADD_MODELS_TO_PROJECT = """mutation AddModelsToProject($input: AddModelsToProjectInput!) {
+  addModelsToProject(input: $input) { success failures { model reason } }
+}"""
+
+DEPLOY_MODEL = """mutation DeployModel($input: DeployModelInput!) {
+  deployModel(input: $input) { modelService { id key status desiredOnline } warnings }
+}"""
+
+UPDATE_MODEL_SERVICE = """mutation UpdateModel($input: UpdateModelService!) {
+  updateModelService(input: $input) { id key isDefault desiredOnline status }
+}"""
+
+REMOVE_MODEL_FROM_PROJECT = """mutation RemoveModelFromProject($input: RemoveModelFromProjectInput!) {
+  removeModelFromProject(input: $input)
+}"""
+
+MODEL_SERVICE_STATUS = """query ModelServiceStatus($project: IdOrKey!, $model: IdOrKey!) {
+  project(idOrKey: $project) { modelService(idOrKey: $model) { status error } }
+}"""
+
+STATUS_PATH = "project.modelService.status"
+FAILED_STATUSES = ("ERROR",)
+
+# manifest attribute -> ``UpdateModelService`` field
+UPDATE_FIELDS = {"default": "isDefault", "online": "desiredOnline", "placement": "placement"}
+
+
+def placement_attr(
+    placement: dict[str, Any] | None, pools: dict[str, str] | None = None
+) -> dict[str, Any] | None:
+    """``{compute_pools: sorted keys, max_ttft_ms}``; ``pools`` maps pool ids to keys."""
+    if placement is None:
+        return None
+    names = placement.get("compute_pools", placement.get("computePools")) or []
+    pools = pools or {}
+    return {
+        "compute_pools": sorted(pools.get(name, name) for name in names),
+        "max_ttft_ms": placement.get("max_ttft_ms", placement.get("maxTtftMs")),
+    }
+
+
+def placement_input(placement: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The ``ModelPlacementInput`` for a normalised placement."""
+    if placement is None:
+        return None
+    return {"computePools": list(placement["compute_pools"]), "maxTtftMs": placement.get("max_ttft_ms")}
+
+
+def _speculative_input(attrs: dict[str, Any]) -> dict[str, Any] | None:
+    value = attrs.get("speculative_decoding")
+    return None if value is None else {"numDraftSteps": value["num_draft_steps"]}
+
+
+def _status_poll(project: str, model: str) -> Poll:
+    return Poll(
+        MODEL_SERVICE_STATUS, {"project": project, "model": model}, STATUS_PATH, ("ONLINE",), FAILED_STATUSES
+    )
+
+
+class DeploymentKind(Kind):
+    name = "deployment"
+    parent = "project"
+    ownership = "prune"
+    write_only = frozenset({"speculative_decoding"})
+    live_query = f"""{ALIAS}: projects {{
+  key
+  modelServices {{
+    id key isDefault desiredOnline status
+    placement {{ computePools maxTtftMs }}
+    model {{ key isPublished projects {{ key }} }}
+  }}
+}}
+{POOLS_ALIAS}: computePools {{ id key }}"""
+
+    def desired(self, manifest: Manifest) -> list[Resource]:
+        resources = []
+        for p_index, project in enumerate(manifest.section("projects")):
+            project_address = Address("project", project["key"])
+            for m_index, entry in enumerate(project.get("models") or []):
+                model = entry["model"]
+                resources.append(
+                    Resource(
+                        address=Address("model", model, project_address),
+                        kind=self.name,
+                        attrs=self._desired_attrs(entry),
+                        refs=(project_address, Address("model", model)),
+                        identity={"project": project["key"], "model": model},
+                        source=manifest.mark(("projects", p_index, "models", m_index)),
+                    )
+                )
+        return resources
+
+    @staticmethod
+    def _desired_attrs(entry: dict[str, Any]) -> dict[str, Any]:
+        attrs: dict[str, Any] = {}
+        if "default" in entry:
+            attrs["default"] = bool(entry["default"])
+        if "online" in entry:
+            attrs["online"] = bool(entry["online"])
+        if "placement" in entry:
+            attrs["placement"] = placement_attr(entry["placement"])
+        if "speculative_decoding" in entry:
+            attrs["speculative_decoding"] = {
+                "num_draft_steps": entry["speculative_decoding"]["num_draft_steps"]
+            }
+        return attrs
+
+    def from_live(self, data: LiveData) -> list[Resource]:
+        pools = {pool["id"]: pool["key"] for pool in data.first.get(POOLS_ALIAS) or []}
+        projects = data.first.get(ALIAS) or []
+        bindings: dict[str, set[str]] = {}
+        for project in projects:
+            for service in project.get("modelServices") or []:
+                model = service["model"]
+                bound = bindings.setdefault(model["key"], set())
+                bound.add(project["key"])
+                bound.update(p["key"] for p in model.get("projects") or [])
+        resources = []
+        for project in projects:
+            project_address = Address("project", project["key"])
+            for service in project.get("modelServices") or []:
+                model = service["model"]
+                resources.append(
+                    Resource(
+                        address=Address("model", model["key"], project_address),
+                        kind=self.name,
+                        attrs={
+                            "default": service.get("isDefault"),
+                            "online": service.get("desiredOnline"),
+                            "placement": placement_attr(service.get("placement"), pools),
+                        },
+                        identity={
+                            "project": project["key"],
+                            "model": model["key"],
+                            "id": service.get("id"),
+                            "status": service.get("status"),
+                            "published": bool(model.get("isPublished")),
+                            "bound_elsewhere": sorted(bindings[model["key"]] - {project["key"]}),
+                        },
+                    )
+                )
+        return resources
+
+    # --- steps --------------------------------------------------------------
+    def create_steps(self, desired: Resource) -> Sequence[StepSpec]:
+        project, model = desired.identity["project"], desired.identity["model"]
+        attrs = desired.attrs
+        online = attrs.get("online", True)
+        steps = [
+            StepSpec(
+                verb="attach",
+                document=ADD_MODELS_TO_PROJECT,
+                variables={"input": {"project": project, "models": [model]}},
+                description=f"bind model {model} to project {project}",
+            ),
+            StepSpec(
+                verb="deploy",
+                document=DEPLOY_MODEL,
+                variables={
+                    "input": {
+                        "project": project,
+                        "model": model,
+                        "placement": placement_input(attrs.get("placement")),
+                        "wait": False,
+                        "speculativeDecoding": _speculative_input(attrs),
+                    }
+                },
+                poll=_status_poll(project, model) if online else None,
+                description=f"deploy model {model} in project {project}",
+            ),
+        ]
+        follow_up: dict[str, Any] = {}
+        if attrs.get("default"):
+            follow_up["isDefault"] = True
+        if not online:
+            follow_up["desiredOnline"] = False
+        if follow_up:
+            steps.append(
+                self._update_step(
+                    project, model, follow_up, verb="update(is_default)" if attrs.get("default") else "update"
+                )
+            )
+        return tuple(steps)
+
+    def update_steps(
+        self, desired: Resource, actual: Resource, changes: Sequence[AttrChange]
+    ) -> Sequence[StepSpec]:
+        project, model = actual.identity["project"], actual.identity["model"]
+        paths = {change.path.split(".")[0] for change in changes}
+        fields: dict[str, Any] = {}
+        for attr, field in UPDATE_FIELDS.items():
+            if attr in paths and attr in desired.attrs:
+                value = desired.attrs[attr]
+                fields[field] = placement_input(value) if attr == "placement" else value
+        speculative = _speculative_input(desired.attrs)
+        if speculative is not None and (fields or "speculative_decoding" in paths):
+            fields["speculativeDecoding"] = speculative
+        if not fields:
+            return ()
+        turning_on = fields.get("desiredOnline") is True
+        return (
+            self._update_step(
+                project, model, fields, poll=_status_poll(project, model) if turning_on else None
+            ),
+        )
+
+    def delete_steps(self, actual: Resource) -> Sequence[StepSpec]:
+        project, model = actual.identity["project"], actual.identity["model"]
+        return (
+            StepSpec(
+                verb="detach",
+                document=REMOVE_MODEL_FROM_PROJECT,
+                variables={"input": {"project": project, "model": model}},
+                description=f"remove model {model} from project {project}",
+            ),
+        )
+
+    def warnings(self, desired: Resource | None, actual: Resource | None, live: Any) -> list[str]:
+        if desired is not None or actual is None:
+            return []
+        identity = actual.identity
+        if identity.get("published") or identity.get("bound_elsewhere"):
+            return []
+        model = identity["model"]
+        return [
+            f"detach deletes model {model} from storage: it is bound to no other project and not published "
+            f"(keep it bound elsewhere or publish it to keep it)"
+        ]
+
+    @staticmethod
+    def _update_step(
+        project: str, model: str, fields: dict[str, Any], *, verb: str = "update", poll: Poll | None = None
+    ) -> StepSpec:
+        changed = ", ".join(sorted(fields))
+        return StepSpec(
+            verb=verb,
+            document=UPDATE_MODEL_SERVICE,
+            variables={"input": {"project": project, "modelService": model, **fields}},
+            poll=poll,
+            description=f"update model service {model} in project {project} ({changed})",
+        )

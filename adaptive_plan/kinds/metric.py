@@ -1,0 +1,205 @@
+"""Feedback metrics of a project (``project.K/metric.K``), ADAPTIVE_API.md §4.10.
+
+Owns: desired metrics from ``projects[].metrics``, live ones from ``Project.metrics``
+(read in request 1, nested under every project), their normalisation and the
+``createMetric`` / ``updateMetric`` / ``deleteMetric`` steps.
+
+Normalisation: ``kind`` and ``scoring`` are lowercase (``scalar``, ``higher_is_better``);
+``description`` null and ``""`` are the same (the read side is ``String!``).
+``kind`` and ``unit`` cannot be updated (``MetricUpdate`` has neither): a change there is
+a replace. Metrics the server made for graders (category ``GRADER``) and system metrics
+belong to graders / the platform and never appear here; a metric that a grader names by
+key (``graders[].metric: KEY``) is created by that grader and compared as its ``metric.*``
+attributes, so it is skipped here too. Imports only ``model`` and ``kinds.base``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from adaptive_plan.kinds.base import Kind, LiveData, StepSpec
+from adaptive_plan.model.address import Address
+from adaptive_plan.model.manifest import Manifest
+from adaptive_plan.model.plan import AttrChange, Poll
+from adaptive_plan.model.resource import Resource
+
+ALIAS = "metric__projects"
+
+CREATE_METRIC = """mutation CreateMetric($project: IdOrKey!, $input: MetricCreate!) {
+  createMetric(project: $project, input: $input) { id key }
+}"""
+
+UPDATE_METRIC = """mutation UpdateMetric($project: IdOrKey!, $metric: IdOrKey!, $input: MetricUpdate!) {
+  updateMetric(project: $project, metric: $metric, input: $input) { id key }
+}"""
+
+DELETE_METRIC = """mutation DeleteMetric($project: IdOrKey!, $metric: IdOrKey!) {
+  deleteMetric(project: $project, metric: $metric)
+}"""
+
+DESCRIBE_METRIC = """query DescribeMetric($project: IdOrKey!, $metric: IdOrKey!) {
+  metric(projectIdOrKey: $project, metricIdOrKey: $metric) { id key }
+}"""
+
+# Attributes whose change cannot be sent as an update (not in ``MetricUpdate``).
+REPLACE_ONLY = frozenset({"kind", "unit"})
+# manifest attribute -> ``MetricUpdate`` field, with the wire form of the value.
+UPDATABLE = {"name": "name", "description": "description", "scoring": "scoringType"}
+
+
+def metric_attrs(entry: dict[str, Any]) -> dict[str, Any]:
+    """Normalised attributes of a declared metric (also used for a grader's inline metric)."""
+    attrs: dict[str, Any] = {}
+    for field in ("key", "name", "unit"):
+        if field in entry:
+            attrs[field] = entry[field]
+    if "kind" in entry:
+        attrs["kind"] = str(entry["kind"]).lower()
+    if "scoring" in entry:
+        attrs["scoring"] = str(entry["scoring"]).lower()
+    if "description" in entry:
+        attrs["description"] = entry["description"] or ""
+    return attrs
+
+
+def live_metric_attrs(metric: dict[str, Any]) -> dict[str, Any]:
+    """Normalised attributes of a live ``Metric``/``MetricWithContext`` object."""
+    return {
+        "key": metric.get("key"),
+        "name": metric.get("name"),
+        "kind": (metric.get("kind") or "").lower() or None,
+        "scoring": (metric.get("scoringType") or "").lower() or None,
+        "description": metric.get("description") or "",
+        "unit": metric.get("unit"),
+    }
+
+
+def metric_create_input(attrs: dict[str, Any], *, key: str, default_kind: str = "scalar") -> dict[str, Any]:
+    """A ``MetricCreate`` from normalised attributes; absent ones take the API's defaults."""
+    value: dict[str, Any] = {
+        "key": attrs.get("key", key),
+        "name": attrs.get("name") or attrs.get("key", key),
+        "kind": attrs.get("kind", default_kind).upper(),
+        "scoringType": attrs.get("scoring", "higher_is_better").upper(),
+    }
+    if attrs.get("description"):
+        value["description"] = attrs["description"]
+    if attrs.get("unit") is not None:
+        value["unit"] = attrs["unit"]
+    return value
+
+
+def metric_update_input(desired: dict[str, Any], paths: set[str]) -> dict[str, Any]:
+    """A ``MetricUpdate`` holding only the changed updatable fields (absent = unchanged)."""
+    update: dict[str, Any] = {}
+    for attr, field in UPDATABLE.items():
+        if attr in paths:
+            value = desired.get(attr)
+            update[field] = value.upper() if attr == "scoring" else value
+    return update
+
+
+def grader_metric_keys(project: dict[str, Any]) -> set[str]:
+    """Keys of project metrics that graders name by key (created by the grader, not here)."""
+    return {
+        grader["metric"] for grader in project.get("graders") or [] if isinstance(grader.get("metric"), str)
+    }
+
+
+def _project_metrics(manifest: Manifest) -> Iterator[tuple[int, dict[str, Any], int, dict[str, Any]]]:
+    for p_index, project in enumerate(manifest.section("projects")):
+        owned = grader_metric_keys(project)
+        for m_index, metric in enumerate(project.get("metrics") or []):
+            if metric.get("key") not in owned:
+                yield p_index, project, m_index, metric
+
+
+class MetricKind(Kind):
+    name = "metric"
+    parent = "project"
+    ownership = "prune"
+    live_query = f"""{ALIAS}: projects {{
+  key
+  metrics {{ id key name kind scoringType description unit category }}
+}}"""
+
+    def desired(self, manifest: Manifest) -> list[Resource]:
+        resources = []
+        for p_index, project, m_index, metric in _project_metrics(manifest):
+            project_address = Address("project", project["key"])
+            attrs = metric_attrs(metric)
+            attrs.pop("key", None)
+            resources.append(
+                Resource(
+                    address=project_address.child("metric", metric["key"]),
+                    kind=self.name,
+                    attrs=attrs,
+                    refs=(project_address,),
+                    identity={"project": project["key"], "key": metric["key"]},
+                    source=manifest.mark(("projects", p_index, "metrics", m_index)),
+                )
+            )
+        return resources
+
+    def from_live(self, data: LiveData) -> list[Resource]:
+        resources = []
+        for project in data.first.get(ALIAS) or []:
+            project_address = Address("project", project["key"])
+            for metric in project.get("metrics") or []:
+                if metric.get("category") != "USER" or not metric.get("key"):
+                    continue
+                attrs = live_metric_attrs(metric)
+                attrs.pop("key")
+                resources.append(
+                    Resource(
+                        address=project_address.child("metric", metric["key"]),
+                        kind=self.name,
+                        attrs=attrs,
+                        identity={"project": project["key"], "key": metric["key"], "id": metric.get("id")},
+                    )
+                )
+        return resources
+
+    def requires_replace(self, changes: Sequence[AttrChange]) -> bool:
+        return any(change.path.split(".")[0] in REPLACE_ONLY for change in changes)
+
+    def create_steps(self, desired: Resource) -> Sequence[StepSpec]:
+        project, key = desired.identity["project"], desired.identity["key"]
+        return (
+            StepSpec(
+                verb="create",
+                document=CREATE_METRIC,
+                variables={"project": project, "input": metric_create_input(desired.attrs, key=key)},
+                idempotent=False,
+                probe=Poll(DESCRIBE_METRIC, {"project": project, "metric": key}, "metric.id", until=()),
+                description=f"create metric {key} in project {project}",
+            ),
+        )
+
+    def update_steps(
+        self, desired: Resource, actual: Resource, changes: Sequence[AttrChange]
+    ) -> Sequence[StepSpec]:
+        update = metric_update_input(desired.attrs, {change.path for change in changes})
+        if not update:
+            return ()
+        project, key = actual.identity["project"], actual.identity["key"]
+        return (
+            StepSpec(
+                verb="update",
+                document=UPDATE_METRIC,
+                variables={"project": project, "metric": key, "input": update},
+                description=f"update metric {key} in project {project}",
+            ),
+        )
+
+    def delete_steps(self, actual: Resource) -> Sequence[StepSpec]:
+        project, key = actual.identity["project"], actual.identity["key"]
+        return (
+            StepSpec(
+                verb="delete",
+                document=DELETE_METRIC,
+                variables={"project": project, "metric": key},
+                description=f"delete metric {key} from project {project}",
+            ),
+        )

@@ -1,0 +1,197 @@
+"""Custom recipes of a project (``project.K/recipe.K``), ADAPTIVE_API.md §4.9.
+
+Owns: desired recipes from ``projects[].recipes`` plus the files the manifest loader
+resolved (``manifest.recipe_sources[(project, key)]``), live ones from
+``customRecipes(project:)`` (request 2, once per project; built-in and global recipes are
+not ours and are skipped), their normalisation and the ``createCustomRecipe`` /
+``updateCustomRecipe`` / ``deleteCustomRecipe`` steps.
+
+The uploaded code is not readable in a comparable form, so the content hash computed at
+load time is kept in the label ``adaptive-plan/content-hash`` and compared as the
+``content_hash`` attribute: only a code change shows as a (re-upload) update. ``labels``
+is the user's labels without that one, read with ``withProtected: false`` so server-set
+labels never show. ``entrypoint``/``config_entrypoint`` default to ``main.py``/``config.py``
+and ``description`` null is ``""``. Imports only ``model`` and ``kinds.base``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from adaptive_plan.kinds.base import Kind, LiveData, StepSpec
+from adaptive_plan.model.address import Address
+from adaptive_plan.model.manifest import Manifest
+from adaptive_plan.model.plan import AttrChange, Poll
+from adaptive_plan.model.resource import Resource
+
+ALIAS = "recipe"
+HASH_LABEL = "adaptive-plan/content-hash"
+DEFAULT_ENTRYPOINT = "main.py"
+DEFAULT_CONFIG_ENTRYPOINT = "config.py"
+
+CREATE_RECIPE = """mutation CreateCustomRecipe(
+  $project: IdOrKey!, $input: CreateRecipeInput!, $file: Upload!
+) {
+  createCustomRecipe(project: $project, input: $input, file: $file) { id key contentHash }
+}"""
+
+UPDATE_RECIPE = """mutation UpdateCustomRecipe(
+  $project: IdOrKey!, $id: IdOrKey!, $input: UpdateRecipeInput!, $file: Upload
+) {
+  updateCustomRecipe(project: $project, id: $id, input: $input, file: $file) { id key contentHash }
+}"""
+
+DELETE_RECIPE = """mutation DeleteCustomRecipe($project: IdOrKey!, $id: IdOrKey!) {
+  deleteCustomRecipe(project: $project, id: $id)
+}"""
+
+GET_RECIPE = """query GetCustomRecipe($project: IdOrKey!, $id: IdOrKey!) {
+  customRecipe(idOrKey: $id, project: $project) { id key }
+}"""
+
+# manifest attribute -> ``CreateRecipeInput``/``UpdateRecipeInput`` field
+FIELDS = {
+    "name": "name",
+    "description": "description",
+    "entrypoint": "entrypoint",
+    "config_entrypoint": "configEntrypoint",
+}
+
+
+class RecipeKind(Kind):
+    name = "recipe"
+    parent = "project"
+    ownership = "prune"
+    live_scope = "project"
+    scoped_query = """customRecipes(project: $KEY, filter: {}) {
+    id key name description entrypoint configEntrypoint builtin global
+    labels(withProtected: false) { key value }
+  }"""
+
+    def desired(self, manifest: Manifest) -> list[Resource]:
+        resources = []
+        for p_index, project in enumerate(manifest.section("projects")):
+            project_address = Address("project", project["key"])
+            for r_index, entry in enumerate(project.get("recipes") or []):
+                key = entry["key"]
+                source = manifest.recipe_sources.get((project["key"], key))
+                attrs: dict[str, Any] = {"content_hash": source.content_hash if source else None}
+                for field in FIELDS:
+                    if field in entry:
+                        attrs[field] = (entry[field] or "") if field == "description" else entry[field]
+                if "labels" in entry:
+                    attrs["labels"] = _user_labels(entry["labels"] or {})
+                resources.append(
+                    Resource(
+                        address=project_address.child("recipe", key),
+                        kind=self.name,
+                        attrs=attrs,
+                        refs=(project_address,),
+                        identity={
+                            "project": project["key"],
+                            "key": key,
+                            "path": source.path if source else entry.get("path"),
+                        },
+                        source=manifest.mark(("projects", p_index, "recipes", r_index)),
+                    )
+                )
+        return resources
+
+    def from_live(self, data: LiveData) -> list[Resource]:
+        resources = []
+        for project_key, recipes in data.scoped("project", ALIAS).items():
+            project_address = Address("project", project_key)
+            for recipe in recipes or []:
+                if recipe.get("builtin") or recipe.get("global") or not recipe.get("key"):
+                    continue
+                labels = {label["key"]: label["value"] for label in recipe.get("labels") or []}
+                content_hash = labels.pop(HASH_LABEL, None)
+                resources.append(
+                    Resource(
+                        address=project_address.child("recipe", recipe["key"]),
+                        kind=self.name,
+                        attrs={
+                            "content_hash": content_hash,
+                            "name": recipe.get("name"),
+                            "description": recipe.get("description") or "",
+                            "entrypoint": recipe.get("entrypoint") or DEFAULT_ENTRYPOINT,
+                            "config_entrypoint": recipe.get("configEntrypoint") or DEFAULT_CONFIG_ENTRYPOINT,
+                            "labels": labels,
+                        },
+                        identity={"project": project_key, "key": recipe["key"], "id": recipe.get("id")},
+                    )
+                )
+        return resources
+
+    # --- steps --------------------------------------------------------------
+    def create_steps(self, desired: Resource) -> Sequence[StepSpec]:
+        project, key = desired.identity["project"], desired.identity["key"]
+        attrs = desired.attrs
+        recipe_input: dict[str, Any] = {"name": attrs.get("name") or key, "key": key}
+        for attr, field in FIELDS.items():
+            if attr != "name" and attrs.get(attr):
+                recipe_input[field] = attrs[attr]
+        recipe_input["labels"] = _label_input(attrs.get("labels") or {}, attrs.get("content_hash"))
+        return (
+            StepSpec(
+                verb="create",
+                document=CREATE_RECIPE,
+                variables={"project": project, "input": recipe_input, "file": None},
+                uploads={"file": desired.identity["path"]},
+                idempotent=False,
+                probe=Poll(GET_RECIPE, {"project": project, "id": key}, "customRecipe.id", until=()),
+                description=f"upload recipe {key} to project {project}",
+            ),
+        )
+
+    def update_steps(
+        self, desired: Resource, actual: Resource, changes: Sequence[AttrChange]
+    ) -> Sequence[StepSpec]:
+        project, key = actual.identity["project"], actual.identity["key"]
+        paths = {change.path.split(".")[0] for change in changes}
+        update: dict[str, Any] = {}
+        for attr, field in FIELDS.items():
+            if attr in paths:
+                update[field] = desired.attrs[attr]
+        code_changed = "content_hash" in paths
+        if code_changed or "labels" in paths:
+            labels = (
+                desired.attrs["labels"] if "labels" in desired.attrs else actual.attrs.get("labels") or {}
+            )
+            update["labels"] = _label_input(labels, desired.attrs.get("content_hash"))
+        if not update and not code_changed:
+            return ()
+        return (
+            StepSpec(
+                verb="upload" if code_changed else "update",
+                document=UPDATE_RECIPE,
+                variables={"project": project, "id": key, "input": update, "file": None},
+                uploads={"file": desired.identity["path"]} if code_changed else {},
+                description=f"{'re-upload' if code_changed else 'update'} recipe {key} in project {project}",
+            ),
+        )
+
+    def delete_steps(self, actual: Resource) -> Sequence[StepSpec]:
+        project, key = actual.identity["project"], actual.identity["key"]
+        return (
+            StepSpec(
+                verb="delete",
+                document=DELETE_RECIPE,
+                variables={"project": project, "id": key},
+                description=f"delete recipe {key} from project {project}",
+            ),
+        )
+
+
+def _user_labels(labels: dict[str, Any]) -> dict[str, str]:
+    """Declared labels as strings, without our own content-hash label."""
+    return {str(key): str(value) for key, value in sorted(labels.items()) if key != HASH_LABEL}
+
+
+def _label_input(labels: dict[str, str], content_hash: str | None) -> list[dict[str, str]]:
+    """The full ``[LabelInput]`` list: the user's labels plus the content-hash label."""
+    items = [{"key": key, "value": value} for key, value in sorted(labels.items())]
+    if content_hash:
+        items.append({"key": HASH_LABEL, "value": content_hash})
+    return items
