@@ -1,1 +1,1 @@
-"""render room; see STYLE.md section 5."""
+"""Renderers: plan text, apply progress and reports. Return strings; never print or import click."""

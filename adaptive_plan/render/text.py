@@ -1,0 +1,99 @@
+"""The Terraform-like text plan (DESIGN.md section 6): markers, steps as verbs, attribute diffs.
+
+Returns a string; the CLI prints it. Reads only the plan value, so a saved plan renders
+exactly as the plan it came from. Secrets and write-only values show as ``(sensitive)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from adaptive_plan.model.plan import Action, AttrChange, Change, Plan
+from adaptive_plan.render.style import Palette, format_value
+
+_ACTION_STYLE = {
+    Action.CREATE: ("green",),
+    Action.UPDATE: ("yellow",),
+    Action.DELETE: ("red",),
+    Action.REPLACE: ("magenta",),
+}
+NO_CHANGES = "No changes. Live state matches the manifests."
+DELETE_NOTE = "Note: this plan deletes; apply refuses it unless the plan is made with --allow-delete."
+
+
+def render_plan_text(plan: Plan, *, color: bool) -> str:
+    """The whole plan as text, ending with the ``Plan: ...`` summary line."""
+    palette = Palette(color)
+    shown = [change for change in plan.changes if change.action is not Action.NOOP]
+    lines: list[str] = []
+    if plan.targets:
+        lines += [palette.paint("Targeting only: " + ", ".join(plan.targets), "dim"), ""]
+    if shown:
+        lines += ["adaptive-plan will perform the following actions:", ""]
+        for change in shown:
+            lines += _change_block(change, palette)
+            lines.append("")
+    lines += _warnings(plan, palette)
+    lines += _unmanaged(plan.unmanaged, palette)
+    lines.append(summary_line(plan, palette) if shown else palette.paint(NO_CHANGES, "green"))
+    if not plan.allow_delete and any(_deletes(change) for change in shown):
+        lines.append(palette.paint(DELETE_NOTE, "yellow"))
+    return "\n".join(lines) + "\n"
+
+
+def summary_line(plan: Plan, palette: Palette | None = None) -> str:
+    """``Plan: N to create, N to update, N to delete.`` (a replace counts as one create and one delete)."""
+    palette = palette or Palette(False)
+    counts = plan.counts()
+    create = counts["create"] + counts["replace"]
+    delete = counts["delete"] + counts["replace"]
+    return (
+        f"{palette.paint('Plan:', 'bold')} {palette.paint(f'{create} to create', 'green')}, "
+        f"{palette.paint(str(counts['update']) + ' to update', 'yellow')}, "
+        f"{palette.paint(f'{delete} to delete', 'red')}."
+    )
+
+
+def _change_block(change: Change, palette: Palette) -> list[str]:
+    style = _ACTION_STYLE[change.action]
+    head = f"  {palette.paint(change.action.marker, *style, 'bold')} {palette.paint(change.address, 'bold')}"
+    lines = [head]
+    if change.reason:
+        lines.append("      " + palette.paint(f"# {change.reason}", "dim"))
+    verbs = " → ".join(dict.fromkeys(step.verb for step in change.steps))
+    lines.append("      " + palette.paint(verbs or "(no API calls)", "cyan"))
+    lines += ["      " + _attribute_line(attr, change.action, palette) for attr in change.attributes]
+    lines += ["      " + palette.paint(f"! {warning}", "yellow") for warning in change.warnings]
+    return lines
+
+
+def _attribute_line(attr: AttrChange, action: Action, palette: Palette) -> str:
+    before = format_value(attr.before, sensitive=attr.sensitive)
+    after = format_value(attr.after, sensitive=attr.sensitive)
+    if action is Action.CREATE or (attr.before is None and not attr.sensitive):
+        return palette.paint("+", "green") + f" {attr.path}: {after}"
+    if action is Action.DELETE or attr.after is None:
+        return palette.paint("-", "red") + f" {attr.path}: {before}"
+    if attr.sensitive and attr.before is None:
+        return palette.paint("~", "yellow") + f" {attr.path}: {after} (write-only, sent again)"
+    return palette.paint("~", "yellow") + f" {attr.path}: {before} → {after}"
+
+
+def _warnings(plan: Plan, palette: Palette) -> list[str]:
+    quiet = [w for change in plan.changes if change.action is Action.NOOP for w in change.warnings]
+    every = list(plan.warnings) + quiet
+    if not every:
+        return []
+    return [palette.paint("Warnings:", "yellow", "bold"), *(f"  ! {warning}" for warning in every), ""]
+
+
+def _unmanaged(addresses: Iterable[str], palette: Palette) -> list[str]:
+    addresses = list(addresses)
+    if not addresses:
+        return []
+    title = "Unmanaged (live, not in the manifests; left alone unless prune: true):"
+    return [palette.paint(title, "bold"), *(f"  ? {address}" for address in addresses), ""]
+
+
+def _deletes(change: Change) -> bool:
+    return change.action in (Action.DELETE, Action.REPLACE) and bool(change.steps)
