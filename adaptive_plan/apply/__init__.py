@@ -1,1 +1,1 @@
-"""apply room; see STYLE.md section 5."""
+"""Apply: runs a plan's steps through the API client (graphlib + a thread pool)."""

@@ -1,0 +1,129 @@
+"""``execute_plan``: run a plan's steps through the API client, in dependency order.
+
+The graph comes from the plan's steps alone (``Step.after``), walked with stdlib
+``graphlib.TopologicalSorter`` and a bounded ``ThreadPoolExecutor``. A failed step's
+dependants are skipped transitively (Terraform's ``upstreamFailed``), independent
+branches run to the end, and the report lists done / failed / skipped. Events are
+reported from the calling thread only. Imports ``model`` and ``api``; never ``kinds``
+or ``plan``.
+"""
+
+from __future__ import annotations
+
+import graphlib
+import os
+import time
+from collections.abc import Callable, Mapping
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from typing import Any
+
+from adaptive_plan.api.errors import ApiError
+from adaptive_plan.apply.report import ApplyReport
+from adaptive_plan.apply.requests import Scrub, StepError, read_uploads, resolve
+from adaptive_plan.apply.waiting import make_probe, wait_for
+from adaptive_plan.model.errors import ApplyError
+from adaptive_plan.model.events import Event, StepDone, StepFailed, StepSkipped, StepStarted
+from adaptive_plan.model.plan import Plan, Step
+
+__all__ = ["ApplyReport", "execute_plan"]
+
+
+def execute_plan(
+    plan: Plan,
+    client: Any,
+    *,
+    on_event: Callable[[Event], None],
+    parallelism: int = 10,
+    wait_timeout: float = 600,
+    environ: Mapping[str, str] | None = None,
+) -> ApplyReport:
+    """Apply every step of ``plan``; never raises for a failed step (see the report)."""
+    steps = {step.id: step for step in plan.steps()}
+    sorter = _sorter(steps)
+    runner = _Runner(client, os.environ if environ is None else environ, wait_timeout)
+    report = ApplyReport()
+    blocked: dict[str, str] = {}  # step id -> the failed step it waits for
+    running: dict[Future[str | None], tuple[Step, float]] = {}
+    with ThreadPoolExecutor(max_workers=max(1, parallelism), thread_name_prefix="apply") as pool:
+        while sorter.is_active():
+            for step_id in sorter.get_ready():
+                step = steps[step_id]
+                cause = next((blocked[a] for a in step.after if a in blocked), None)
+                if cause is not None:
+                    blocked[step_id] = cause
+                    report.skipped.append((step, cause))
+                    on_event(StepSkipped(step.id, step.address, step.verb, cause))
+                    sorter.done(step_id)
+                    continue
+                on_event(StepStarted(step.id, step.address, step.verb))
+                running[pool.submit(runner.run, step)] = (step, time.monotonic())
+            if not running:
+                continue
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                step, started = running.pop(future)
+                _record(step, started, future.result(), report, blocked, on_event)
+                sorter.done(step.id)
+    return report
+
+
+def _sorter(steps: Mapping[str, Step]) -> graphlib.TopologicalSorter[str]:
+    graph = {step_id: {a for a in step.after if a in steps} for step_id, step in steps.items()}
+    sorter: graphlib.TopologicalSorter[str] = graphlib.TopologicalSorter(graph)
+    try:
+        sorter.prepare()
+    except graphlib.CycleError as error:
+        raise ApplyError("the plan's steps form a cycle: " + " → ".join(error.args[1])) from None
+    return sorter
+
+
+def _record(
+    step: Step,
+    started: float,
+    failure: str | None,
+    report: ApplyReport,
+    blocked: dict[str, str],
+    on_event: Callable[[Event], None],
+) -> None:
+    if failure is None:
+        report.done.append(step)
+        on_event(StepDone(step.id, step.address, step.verb, time.monotonic() - started))
+    else:
+        blocked[step.id] = step.id
+        report.failed.append((step, failure))
+        on_event(StepFailed(step.id, step.address, step.verb, failure))
+
+
+class _Runner:
+    """Runs one step in a worker thread; returns None when done, else the failure message."""
+
+    def __init__(self, client: Any, environ: Mapping[str, str], wait_timeout: float) -> None:
+        self.client = client
+        self.environ = environ
+        self.wait_timeout = wait_timeout
+
+    def run(self, step: Step) -> str | None:
+        scrub = Scrub([step.variables, *(p.variables for p in (step.probe, step.poll) if p)], self.environ)
+        try:
+            self._call(step)
+        except ApiError as error:
+            return scrub(str(error))
+        except StepError as error:
+            return scrub(str(error))
+        except Exception as error:  # a worker must report, never take the walk down
+            return scrub(f"unexpected {type(error).__name__}: {error}")
+        return None
+
+    def _call(self, step: Step) -> None:
+        variables = resolve(step.variables, self.environ)
+        uploads = read_uploads(step.uploads) if step.uploads else None
+        self.client.execute(
+            step.document,
+            variables,
+            operation_name=step.operation or None,
+            idempotent=step.idempotent,
+            probe=make_probe(self.client, step.probe, self.environ),
+            uploads=uploads,
+        )
+        if step.poll is not None:
+            wait_for(self.client, step.poll, self.environ, self.wait_timeout)

@@ -1,0 +1,22 @@
+"""The apply report: which steps were done, which failed (with the API's message), which skipped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from adaptive_plan.model.plan import Step
+
+
+@dataclass
+class ApplyReport:
+    """``failed``: (step, message) where the message is the server's, secrets scrubbed.
+    ``skipped``: (step, id of the failed step it was waiting for, directly or not).
+    """
+
+    done: list[Step] = field(default_factory=list)
+    failed: list[tuple[Step, str]] = field(default_factory=list)
+    skipped: list[tuple[Step, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.skipped

@@ -1,0 +1,69 @@
+"""Turning a plan step into what the API client sends: secrets resolved, uploads read.
+
+This is the only place secret values exist: ``resolve`` substitutes them when the
+request is built, and ``Scrub`` removes them from any message that might echo them.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from adaptive_plan.model.secrets import REDACTED, MissingSecretError, resolve_secrets, secret_names
+
+Upload = tuple[str, bytes, str]
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so the same directory zips to the same bytes
+
+
+class StepError(Exception):
+    """A step failed for a reason that is not an API error (secret unset, file unreadable, poll)."""
+
+
+def resolve(variables: Mapping[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
+    try:
+        return resolve_secrets(dict(variables), environ)
+    except MissingSecretError as error:
+        raise StepError(f"environment variable {error.args[0]} is not set (needed by secret())") from None
+
+
+class Scrub:
+    """Replaces the secret values a step uses with ``(sensitive)`` in messages."""
+
+    def __init__(self, values: Any, environ: Mapping[str, str]) -> None:
+        found = {environ[name] for name in secret_names(values) if environ.get(name)}
+        self.secrets = sorted(found, key=len, reverse=True)
+
+    def __call__(self, message: str) -> str:
+        for secret in self.secrets:
+            message = message.replace(secret, REDACTED)
+        return message
+
+
+def read_uploads(uploads: Mapping[str, str]) -> dict[str, Upload]:
+    """Variable path -> (filename, bytes, content type); a directory is zipped in memory."""
+    return {variable: read_upload(Path(path)) for variable, path in uploads.items()}
+
+
+def read_upload(path: Path) -> Upload:
+    try:
+        if path.is_dir():
+            return f"{path.name}.zip", zip_directory(path), "application/zip"
+        content_type = "text/x-python" if path.suffix == ".py" else "application/octet-stream"
+        return path.name, path.read_bytes(), content_type
+    except OSError as error:
+        raise StepError(f"cannot read {path}: {error.strerror or error}") from None
+
+
+def zip_directory(root: Path) -> bytes:
+    """Deflated zip of every file below ``root``, paths relative to it, sorted, fixed timestamps."""
+    buffer = io.BytesIO()
+    files = sorted((p for p in root.rglob("*") if p.is_file()), key=lambda p: p.relative_to(root).as_posix())
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for file in files:
+            info = zipfile.ZipInfo(file.relative_to(root).as_posix(), date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, file.read_bytes())
+    return buffer.getvalue()

@@ -1,0 +1,66 @@
+"""Probes (did a create whose outcome is unknown happen?) and polls (wait until ONLINE)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from adaptive_plan.apply.requests import StepError, resolve
+from adaptive_plan.model.plan import Poll
+
+FIRST_INTERVAL = 0.2
+MAX_INTERVAL = 2.0
+
+
+def value_at(data: Any, path: str) -> Any:
+    """The value at a dotted path in ``data`` (digits index lists); None when absent."""
+    node = data
+    for part in path.split("."):
+        if isinstance(node, Mapping):
+            node = node.get(part)
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return None
+    return node
+
+
+def make_probe(client: Any, probe: Poll | None, environ: Mapping[str, str]) -> Callable[[], bool] | None:
+    """A zero-argument callable: True when the probe's value is non-null (or in ``until``)."""
+    if probe is None:
+        return None
+
+    def check() -> bool:
+        data = client.execute(probe.document, resolve(probe.variables, environ), idempotent=True)
+        value = value_at(data, probe.path)
+        return value is not None and (not probe.until or str(value) in probe.until)
+
+    return check
+
+
+def wait_for(
+    client: Any,
+    poll: Poll,
+    environ: Mapping[str, str],
+    timeout: float,
+    sleep: Callable[[float], None] = time.sleep,
+) -> None:
+    """Re-run the poll until its value is in ``until``; raise ``StepError`` on ``fail_on`` or timeout."""
+    variables = resolve(poll.variables, environ)
+    deadline = time.monotonic() + timeout
+    interval = FIRST_INTERVAL
+    wanted = " or ".join(poll.until)
+    while True:
+        value = value_at(client.execute(poll.document, variables, idempotent=True), poll.path)
+        if value is not None and str(value) in poll.until:
+            return
+        if value is not None and str(value) in poll.fail_on:
+            raise StepError(f"{poll.path} became {value} while waiting for {wanted}")
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise StepError(
+                f"gave up after {timeout:g}s (--wait-timeout) waiting for {poll.path} to be {wanted}; it is {value}"
+            )
+        sleep(min(interval, remaining))
+        interval = min(interval * 1.5, MAX_INTERVAL)
