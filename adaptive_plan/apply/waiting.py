@@ -59,8 +59,7 @@ def wait_for(
             raise StepError(f"{poll.path} became {value} while waiting for {wanted}")
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            raise StepError(
-                f"gave up after {timeout:g}s (--wait-timeout) waiting for {poll.path} to be {wanted}; it is {value}"
-            )
+            waited = f"gave up after {timeout:g}s (--wait-timeout) waiting for {poll.path} to be {wanted}"
+            raise StepError(f"{waited}; it is {value}")
         sleep(min(interval, remaining))
         interval = min(interval * 1.5, MAX_INTERVAL)
