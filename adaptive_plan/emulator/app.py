@@ -70,7 +70,9 @@ class Stats:
 class App:
     """The emulated Adaptive API over one ``Store``."""
 
-    def __init__(self, store: Store, faults: Faults, *, deploy_delay: float = 0.0, stats: Stats | None = None):
+    def __init__(
+        self, store: Store, faults: Faults, *, deploy_delay: float = 0.0, stats: Stats | None = None
+    ):
         self.store, self.faults, self.deploy_delay = store, faults, deploy_delay
         self.stats = stats or Stats()
         self.schema = build_schema()
@@ -141,8 +143,13 @@ class App:
         operation = get_operation_ast(document, operation_name)
         is_mutation = operation is not None and operation.operation == OperationType.MUTATION
         with self.store.transaction():
-            result = execute(self.schema, document, context_value=context,
-                             variable_values=payload.get("variables") or {}, operation_name=operation_name)  # fmt: skip
+            result = execute(
+                self.schema,
+                document,
+                context_value=context,
+                variable_values=payload.get("variables") or {},
+                operation_name=operation_name,
+            )
         if self.faults.after_commit(operation_name, is_mutation):
             return None
         body: dict[str, Any] = {"data": result.data}
@@ -173,7 +180,9 @@ class App:
     def _route(self, request: Request, path: str, query: dict[str, list[str]]) -> Response:
         if path == "/api/v1/upload/init" and request.method == "POST":
             body = json.loads(request.body or b"{}")
-            return json_response(200, {"session_id": start_upload(self.store, int(body["total_parts_count"]))})
+            return json_response(
+                200, {"session_id": start_upload(self.store, int(body["total_parts_count"]))}
+            )
         if path == "/api/v1/upload/part" and request.method == "POST":
             put_part(self.store, query["session_id"][0], int(query["part_number"][0]), request.body)
             return json_response(200, {})
@@ -200,8 +209,10 @@ class App:
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, data in sorted(recipe_files(self.store, recipe).items()):
                 archive.writestr(name, data)
-        headers = {"Content-Type": "application/zip",
-                   "Content-Disposition": f'attachment; filename="{recipe["key"]}.zip"'}  # fmt: skip
+        headers = {
+            "Content-Type": "application/zip",
+            "Content-Disposition": f'attachment; filename="{recipe["key"]}.zip"',
+        }
         return Response(200, buffer.getvalue(), headers)
 
 
@@ -213,7 +224,8 @@ def _format_error(error: GraphQLError) -> dict[str, Any]:
     return formatted
 
 
-def create_app(store: Store, faults: Faults | None = None, *, deploy_delay: float = 0.0,
-               stats: Stats | None = None) -> App:  # fmt: skip
+def create_app(
+    store: Store, faults: Faults | None = None, *, deploy_delay: float = 0.0, stats: Stats | None = None
+) -> App:
     """The request handler over ``store`` (already seeded) with ``faults`` applied."""
     return App(store, faults or Faults(), deploy_delay=deploy_delay, stats=stats)

@@ -38,8 +38,9 @@ class Faults:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _rng: random.Random | None = field(default=None, repr=False)
 
-    def fail_operation(self, operation_name: str, times: int = 1, status: int = 500,
-                       message: str = "Injected failure") -> None:  # fmt: skip
+    def fail_operation(
+        self, operation_name: str, times: int = 1, status: int = 500, message: str = "Injected failure"
+    ) -> None:
         """Answer the next ``times`` requests of that operation with ``status`` without executing
         them (status 200 means a GraphQL error with ``message``)."""
         with self._lock:
@@ -80,5 +81,6 @@ class Faults:
             if self._drops.get(operation_name or "", 0) > 0:
                 self._drops[operation_name or ""] -= 1
                 return True
-            return bool(is_mutation and self.drop_after_commit_rate
-                        and self._random() < self.drop_after_commit_rate)  # fmt: skip
+            return bool(
+                is_mutation and self.drop_after_commit_rate and self._random() < self.drop_after_commit_rate
+            )

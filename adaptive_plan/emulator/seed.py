@@ -14,26 +14,69 @@ import uuid
 from typing import Any
 
 PERMISSIONS: tuple[str, ...] = (
-    "ab_campaign:cancel", "ab_campaign:create", "ab_campaign:read",
-    "compute_pool:manage", "compute_pool:read",
-    "dataset:create", "dataset:delete", "dataset:read",
+    "ab_campaign:cancel",
+    "ab_campaign:create",
+    "ab_campaign:read",
+    "compute_pool:manage",
+    "compute_pool:read",
+    "dataset:create",
+    "dataset:delete",
+    "dataset:read",
     "feedback:write",
-    "grader:create", "grader:delete", "grader:read", "grader:update",
-    "integration:create", "integration:delete", "integration:read", "integration:update",
-    "interaction:read", "interaction:write",
-    "job:create", "job:read",
-    "metric:create", "metric:delete", "metric:read", "metric:update",
-    "model:create", "model:delete", "model:deploy", "model:read", "model:terminate", "model:update",
-    "project:archive", "project:create", "project:read", "project:share", "project:update",
-    "recipe:create", "recipe:delete", "recipe:read", "recipe:update",
-    "remote_env:manage", "remote_env:read",
-    "role:create", "role:read", "role:update",
-    "team:create", "team:manage_members", "team:read",
-    "user:create", "user:delete", "user:read", "user:update",
-)  # fmt: skip
+    "grader:create",
+    "grader:delete",
+    "grader:read",
+    "grader:update",
+    "integration:create",
+    "integration:delete",
+    "integration:read",
+    "integration:update",
+    "interaction:read",
+    "interaction:write",
+    "job:create",
+    "job:read",
+    "metric:create",
+    "metric:delete",
+    "metric:read",
+    "metric:update",
+    "model:create",
+    "model:delete",
+    "model:deploy",
+    "model:read",
+    "model:terminate",
+    "model:update",
+    "project:archive",
+    "project:create",
+    "project:read",
+    "project:share",
+    "project:update",
+    "recipe:create",
+    "recipe:delete",
+    "recipe:read",
+    "recipe:update",
+    "remote_env:manage",
+    "remote_env:read",
+    "role:create",
+    "role:read",
+    "role:update",
+    "team:create",
+    "team:manage_members",
+    "team:read",
+    "user:create",
+    "user:delete",
+    "user:read",
+    "user:update",
+)
 
-_IDENTITY_ADMIN = ("role:create", "role:update", "team:create", "team:manage_members",
-                   "user:create", "user:delete", "user:update")  # fmt: skip
+_IDENTITY_ADMIN = (
+    "role:create",
+    "role:update",
+    "team:create",
+    "team:manage_members",
+    "user:create",
+    "user:delete",
+    "user:update",
+)
 BUILTIN_ROLES: dict[str, tuple[str, ...]] = {
     "admin": PERMISSIONS,
     "editor": tuple(p for p in PERMISSIONS if p not in _IDENTITY_ADMIN),
@@ -43,17 +86,47 @@ ADMIN_EMAIL = "admin@adaptive.local"
 SEED_TIME = 1_735_689_600_000  # 2025-01-01T00:00:00Z, epoch ms
 
 BASE_MODELS: tuple[dict[str, Any], ...] = (
-    {"key": "llama-3.1-8b-instruct", "name": "Llama 3.1 8B Instruct", "family": "llama",
-     "publisher": "meta", "size": 8, "capabilities": ["TextGeneration"]},
-    {"key": "qwen3-8b", "name": "Qwen3 8B", "family": "qwen", "publisher": "alibaba", "size": 8,
-     "capabilities": ["TextGeneration", "Reasoning"]},
-    {"key": "llama-3.3-70b-instruct", "name": "Llama 3.3 70B Instruct", "family": "llama",
-     "publisher": "meta", "size": 70, "capabilities": ["TextGeneration"]},
-    {"key": "qwen3-32b", "name": "Qwen3 32B", "family": "qwen", "publisher": "alibaba", "size": 32,
-     "capabilities": ["TextGeneration", "Reasoning"]},
-    {"key": "bge-m3", "name": "BGE M3", "family": "bge", "publisher": "baai", "size": 1,
-     "capabilities": ["Embedding"]},
-)  # fmt: skip
+    {
+        "key": "llama-3.1-8b-instruct",
+        "name": "Llama 3.1 8B Instruct",
+        "family": "llama",
+        "publisher": "meta",
+        "size": 8,
+        "capabilities": ["TextGeneration"],
+    },
+    {
+        "key": "qwen3-8b",
+        "name": "Qwen3 8B",
+        "family": "qwen",
+        "publisher": "alibaba",
+        "size": 8,
+        "capabilities": ["TextGeneration", "Reasoning"],
+    },
+    {
+        "key": "llama-3.3-70b-instruct",
+        "name": "Llama 3.3 70B Instruct",
+        "family": "llama",
+        "publisher": "meta",
+        "size": 70,
+        "capabilities": ["TextGeneration"],
+    },
+    {
+        "key": "qwen3-32b",
+        "name": "Qwen3 32B",
+        "family": "qwen",
+        "publisher": "alibaba",
+        "size": 32,
+        "capabilities": ["TextGeneration", "Reasoning"],
+    },
+    {
+        "key": "bge-m3",
+        "name": "BGE M3",
+        "family": "bge",
+        "publisher": "baai",
+        "size": 1,
+        "capabilities": ["Embedding"],
+    },
+)
 
 COMPUTE_POOLS: tuple[dict[str, Any], ...] = (
     {"key": "a100-pool", "name": "A100 pool", "gpuTypes": "A100", "worldSize": 8},
@@ -61,10 +134,22 @@ COMPUTE_POOLS: tuple[dict[str, Any], ...] = (
 )
 
 PROVIDERS: tuple[dict[str, Any], ...] = (
-    {"name": "slack", "description": "Slack incoming webhook or bot", "capabilities": ["NOTIFICATION_CHANNEL"]},
-    {"name": "smtp", "description": "E-mail through an SMTP server", "capabilities": ["NOTIFICATION_CHANNEL"]},
+    {
+        "name": "slack",
+        "description": "Slack incoming webhook or bot",
+        "capabilities": ["NOTIFICATION_CHANNEL"],
+    },
+    {
+        "name": "smtp",
+        "description": "E-mail through an SMTP server",
+        "capabilities": ["NOTIFICATION_CHANNEL"],
+    },
     {"name": "webhook", "description": "Generic HTTP webhook", "capabilities": ["NOTIFICATION_CHANNEL"]},
-    {"name": "github", "description": "GitHub repository", "capabilities": ["NOTIFICATION_CHANNEL", "CODE_SOURCE"]},
+    {
+        "name": "github",
+        "description": "GitHub repository",
+        "capabilities": ["NOTIFICATION_CHANNEL", "CODE_SOURCE"],
+    },
 )
 ALLOWED_SCOPES = ["USER", "TEAM", "ORGANIZATION", "ADMIN"]
 
@@ -79,16 +164,29 @@ def seed_store(store: Any) -> None:
         return
     with store.transaction():
         for key, perms in BUILTIN_ROLES.items():
-            role = {"id": seed_id("role", key), "key": key, "name": key.replace("-", " ").title(),
-                    "createdAt": SEED_TIME, "permissions": sorted(perms), "builtin": True}  # fmt: skip
+            role = {
+                "id": seed_id("role", key),
+                "key": key,
+                "name": key.replace("-", " ").title(),
+                "createdAt": SEED_TIME,
+                "permissions": sorted(perms),
+                "builtin": True,
+            }
             store.insert("role", role, key=key)
         team = {"id": seed_id("team", "default"), "key": "default", "name": "Default", "createdAt": SEED_TIME}
         store.insert("team", team, key="default")
         admin = {
-            "id": seed_id("user", ADMIN_EMAIL), "email": ADMIN_EMAIL, "name": "Admin", "userType": "HUMAN",
-            "createdAt": SEED_TIME, "deleted": False, "deletedAt": None, "firstActivity": None,
-            "lastActivity": None, "teams": [{"team": team["id"], "role": seed_id("role", "admin")}],
-        }  # fmt: skip
+            "id": seed_id("user", ADMIN_EMAIL),
+            "email": ADMIN_EMAIL,
+            "name": "Admin",
+            "userType": "HUMAN",
+            "createdAt": SEED_TIME,
+            "deleted": False,
+            "deletedAt": None,
+            "firstActivity": None,
+            "lastActivity": None,
+            "teams": [{"team": team["id"], "role": seed_id("role", "admin")}],
+        }
         store.insert("user", admin, key=ADMIN_EMAIL)
         for pool in COMPUTE_POOLS:
             store.insert("compute_pool", _pool(pool), key=pool["key"])
@@ -99,31 +197,67 @@ def seed_store(store: Any) -> None:
 
 def _pool(pool: dict[str, Any]) -> dict[str, Any]:
     group = {
-        "id": seed_id("harmony", pool["key"]), "key": f"{pool['key']}-group-0", "status": "ONLINE",
-        "url": f"http://harmony.{pool['key']}.local:50051", "worldSize": pool["worldSize"],
-        "inferencePartitionSize": pool["worldSize"] // 2, "gpuTotal": pool["worldSize"], "gpuAllocated": 0,
-        "gpuTypes": pool["gpuTypes"], "createdAt": SEED_TIME,
-    }  # fmt: skip
-    return {"id": seed_id("pool", pool["key"]), "key": pool["key"], "name": pool["name"],
-            "createdAt": SEED_TIME, "capabilities": ["INFERENCE", "JOB"], "harmonyGroups": [group]}  # fmt: skip
+        "id": seed_id("harmony", pool["key"]),
+        "key": f"{pool['key']}-group-0",
+        "status": "ONLINE",
+        "url": f"http://harmony.{pool['key']}.local:50051",
+        "worldSize": pool["worldSize"],
+        "inferencePartitionSize": pool["worldSize"] // 2,
+        "gpuTotal": pool["worldSize"],
+        "gpuAllocated": 0,
+        "gpuTypes": pool["gpuTypes"],
+        "createdAt": SEED_TIME,
+    }
+    return {
+        "id": seed_id("pool", pool["key"]),
+        "key": pool["key"],
+        "name": pool["name"],
+        "createdAt": SEED_TIME,
+        "capabilities": ["INFERENCE", "JOB"],
+        "harmonyGroups": [group],
+    }
 
 
 def new_model(**fields: Any) -> dict[str, Any]:
     """A registry model document with every server-populated field at its default."""
     model = {
-        "providerName": "HARMONY", "isExternal": False, "order": 100, "inStorage": True, "isAdapter": False,
-        "backbone": None, "parent": None, "sourceModelKey": None, "isTraining": False, "isPublished": False,
-        "isStable": False, "isSpecDecDraft": False, "capabilities": ["TextGeneration"], "supportedTp": [1, 2, 4, 8],
-        "family": None, "publisher": None, "size": None, "error": None, "terminated": False,
-        "computeConfig": {"tp": 1, "kvCacheLen": 32768, "maxSeqLen": 8192}, "externalProviderData": None,
-    }  # fmt: skip
+        "providerName": "HARMONY",
+        "isExternal": False,
+        "order": 100,
+        "inStorage": True,
+        "isAdapter": False,
+        "backbone": None,
+        "parent": None,
+        "sourceModelKey": None,
+        "isTraining": False,
+        "isPublished": False,
+        "isStable": False,
+        "isSpecDecDraft": False,
+        "capabilities": ["TextGeneration"],
+        "supportedTp": [1, 2, 4, 8],
+        "family": None,
+        "publisher": None,
+        "size": None,
+        "error": None,
+        "terminated": False,
+        "computeConfig": {"tp": 1, "kvCacheLen": 32768, "maxSeqLen": 8192},
+        "externalProviderData": None,
+    }
     model.update(fields)
     return model
 
 
 def _model(spec: dict[str, Any], order: int) -> dict[str, Any]:
     return new_model(
-        id=seed_id("model", spec["key"]), key=spec["key"], name=spec["name"], createdAt=SEED_TIME,
-        order=order, isPublished=True, isStable=True, family=spec["family"], publisher=spec["publisher"],
-        size=spec["size"], capabilities=spec["capabilities"],
-    )  # fmt: skip
+        id=seed_id("model", spec["key"]),
+        key=spec["key"],
+        name=spec["name"],
+        createdAt=SEED_TIME,
+        order=order,
+        isPublished=True,
+        isStable=True,
+        family=spec["family"],
+        publisher=spec["publisher"],
+        size=spec["size"],
+        capabilities=spec["capabilities"],
+    )

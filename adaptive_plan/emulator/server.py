@@ -1,7 +1,8 @@
 """The emulator's HTTP server (stdlib ``ThreadingHTTPServer``) and its Python API.
 
     with run_emulator(deploy_delay=0.5) as emulator:
-        httpx.post(f"{emulator.url}/api/graphql", headers={"Authorization": f"Bearer {emulator.api_key}"}, ...)
+        headers = {"Authorization": f"Bearer {emulator.api_key}"}
+        httpx.post(f"{emulator.url}/api/graphql", headers=headers, json={...})
         emulator.faults.fail_operation("CreateProject", status=503)
 
 ``start_emulator(...)`` is the non-context form (call ``stop()``); ``serve_forever`` is the CLI's.
@@ -90,8 +91,15 @@ def prepare_store(db_path: str | None, api_key: str | None) -> tuple[Store, str]
     return store, key
 
 
-def start_emulator(*, db_path: str | None = None, api_key: str | None = None, host: str = "127.0.0.1",
-                   port: int = 0, deploy_delay: float = 0.0, faults: Faults | None = None) -> Emulator:  # fmt: skip
+def start_emulator(
+    *,
+    db_path: str | None = None,
+    api_key: str | None = None,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    deploy_delay: float = 0.0,
+    faults: Faults | None = None,
+) -> Emulator:
     """Start an emulator in a background thread and return it (call ``stop()`` when done)."""
     store, key = prepare_store(db_path, api_key)
     faults = faults or Faults()
@@ -105,11 +113,19 @@ def start_emulator(*, db_path: str | None = None, api_key: str | None = None, ho
 
 
 @contextmanager
-def run_emulator(*, db_path: str | None = None, api_key: str | None = None, host: str = "127.0.0.1",
-                 port: int = 0, deploy_delay: float = 0.0, faults: Faults | None = None) -> Iterator[Emulator]:  # fmt: skip
+def run_emulator(
+    *,
+    db_path: str | None = None,
+    api_key: str | None = None,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    deploy_delay: float = 0.0,
+    faults: Faults | None = None,
+) -> Iterator[Emulator]:
     """Run an emulator for the ``with`` block; yields the running ``Emulator``."""
-    emulator = start_emulator(db_path=db_path, api_key=api_key, host=host, port=port,
-                              deploy_delay=deploy_delay, faults=faults)  # fmt: skip
+    emulator = start_emulator(
+        db_path=db_path, api_key=api_key, host=host, port=port, deploy_delay=deploy_delay, faults=faults
+    )
     try:
         yield emulator
     finally:

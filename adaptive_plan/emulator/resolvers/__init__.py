@@ -27,8 +27,21 @@ from adaptive_plan.emulator.resolvers import (
     teams_roles_users,
 )
 
-AREAS = (projects, teams_roles_users, models, model_services, metrics, graders, recipes, integrations,
-         compute, ab_campaigns, datasets, remote_envs, jobs)  # fmt: skip
+AREAS = (
+    projects,
+    teams_roles_users,
+    models,
+    model_services,
+    metrics,
+    graders,
+    recipes,
+    integrations,
+    compute,
+    ab_campaigns,
+    datasets,
+    remote_envs,
+    jobs,
+)
 
 
 def schema_sdl() -> str:

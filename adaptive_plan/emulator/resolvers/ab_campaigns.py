@@ -67,11 +67,23 @@ def createAbCampaign(_: Any, info: Any, input: dict) -> dict:
     if not 0.0 < input["trafficSplit"] <= 1.0:
         raise ApiError("Invalid input: trafficSplit must be in (0, 1]")
     stamp = now_ms()
-    data = {"id": new_id(), "key": input["key"], "name": input.get("name") or input["key"],
-            "projectId": owner["id"], "metricId": metric["id"], "services": services,
-            "autoDeploy": input["autoDeploy"], "trafficSplit": input["trafficSplit"],
-            "scoreType": input.get("scoreType") or "DIRECT", "status": "WARMUP", "beginDate": stamp,
-            "endDate": None, "createdAt": stamp, "scores": 0, "hasEnoughScores": False}  # fmt: skip
+    data = {
+        "id": new_id(),
+        "key": input["key"],
+        "name": input.get("name") or input["key"],
+        "projectId": owner["id"],
+        "metricId": metric["id"],
+        "services": services,
+        "autoDeploy": input["autoDeploy"],
+        "trafficSplit": input["trafficSplit"],
+        "scoreType": input.get("scoreType") or "DIRECT",
+        "status": "WARMUP",
+        "beginDate": stamp,
+        "endDate": None,
+        "createdAt": stamp,
+        "scores": 0,
+        "hasEnoughScores": False,
+    }
     return insert(store, "ab_campaign", data, key=input["key"], label="AB campaign")
 
 
@@ -110,8 +122,10 @@ def campaign_models(found: dict, info: Any) -> list[dict]:
 
 @R.field("Abcampaign", "report")
 def campaign_report(found: dict, info: Any) -> dict:
-    variants = [{"variant": s, "interval": None, "mean": None, "scores": 0, "comparisons": []}
-                for s in _services(ctx(info).store, found)]  # fmt: skip
+    variants = [
+        {"variant": s, "interval": None, "mean": None, "scores": 0, "comparisons": []}
+        for s in _services(ctx(info).store, found)
+    ]
     return {"pValue": None, "variants": variants}
 
 

@@ -57,7 +57,9 @@ def resizeInferencePartition(_: Any, info: Any, input: dict) -> str:
     size = input["size"]
     for group in pool["harmonyGroups"]:
         if not 0 <= size <= group["worldSize"]:
-            raise ApiError(f"Invalid input: size {size} is outside 0..{group['worldSize']} for '{group['key']}'")
+            raise ApiError(
+                f"Invalid input: size {size} is outside 0..{group['worldSize']} for '{group['key']}'"
+            )
         group["inferencePartitionSize"] = size
     context.store.save("compute_pool", pool)
     return f"Inference partition of '{pool['key']}' resized to {size}"

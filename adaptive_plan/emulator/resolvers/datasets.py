@@ -58,9 +58,18 @@ def create_dataset(context: Any, values: dict, data: bytes) -> dict:
     owner = project_of(store, values["project"])
     key = values.get("key") or slugify(values["name"])
     kind, count = analyse_jsonl(data)
-    dataset = {"id": new_id(), "key": key, "name": values["name"], "kind": kind, "records": count,
-               "source": values.get("source") or "UPLOADED", "status": "READY", "deleted": False,
-               "projectId": owner["id"], "createdAt": now_ms()}  # fmt: skip
+    dataset = {
+        "id": new_id(),
+        "key": key,
+        "name": values["name"],
+        "kind": kind,
+        "records": count,
+        "source": values.get("source") or "UPLOADED",
+        "status": "READY",
+        "deleted": False,
+        "projectId": owner["id"],
+        "createdAt": now_ms(),
+    }
     insert(store, "dataset", dataset, key=key, scope=owner["id"], label="dataset")
     store.put_blob(f"dataset:{dataset['id']}", data)
     return dataset

@@ -24,15 +24,30 @@ from adaptive_plan.emulator.resolvers.common import (
 from adaptive_plan.emulator.resolvers.metrics import create_metric
 
 R = Resolvers()
-_MEMBER = {"JUDGE": "judge", "PREBUILT": "prebuilt", "REMOTE": "remote", "CUSTOM": "custom", "FUNCTION": "function"}
+_MEMBER = {
+    "JUDGE": "judge",
+    "PREBUILT": "prebuilt",
+    "REMOTE": "remote",
+    "CUSTOM": "custom",
+    "FUNCTION": "function",
+}
 PREBUILT = (
-    {"key": "FAITHFULNESS", "name": "Faithfulness",
-     "description": "Is the answer grounded in the provided context?"},
-    {"key": "ANSWER_RELEVANCY", "name": "Answer relevancy",
-     "description": "Does the answer address the question?"},
-    {"key": "CONTEXT_RELEVANCY", "name": "Context relevancy",
-     "description": "Is the retrieved context relevant to the question?"},
-)  # fmt: skip
+    {
+        "key": "FAITHFULNESS",
+        "name": "Faithfulness",
+        "description": "Is the answer grounded in the provided context?",
+    },
+    {
+        "key": "ANSWER_RELEVANCY",
+        "name": "Answer relevancy",
+        "description": "Does the answer address the question?",
+    },
+    {
+        "key": "CONTEXT_RELEVANCY",
+        "name": "Context relevancy",
+        "description": "Is the retrieved context relevant to the question?",
+    },
+)
 
 
 def _judge_model(store: Any, ref: str) -> str:
@@ -99,9 +114,18 @@ def createGrader(_: Any, info: Any, project: str, input: dict) -> dict:
     metric_input = input.get("metric") or {"name": key, "kind": "SCALAR"}
     owned = create_metric(store, owner, metric_input, category="GRADER", grader_id=grader_id)
     stamp = now_ms()
-    data = {"id": grader_id, "key": key, "name": input["name"], "locked": False,
-            "graderType": input["graderType"], "config": config, "projectId": owner["id"],
-            "metricId": owned["id"], "createdAt": stamp, "updatedAt": stamp}  # fmt: skip
+    data = {
+        "id": grader_id,
+        "key": key,
+        "name": input["name"],
+        "locked": False,
+        "graderType": input["graderType"],
+        "config": config,
+        "projectId": owner["id"],
+        "metricId": owned["id"],
+        "createdAt": stamp,
+        "updatedAt": stamp,
+    }
     return insert(store, "grader", data, key=key, scope=owner["id"], label="grader")
 
 
@@ -152,12 +176,17 @@ def _checks(code: str) -> list[dict]:
         tree = ast.parse(code)
     except SyntaxError as error:
         return [{"name": "syntax", "passed": False, "message": f"line {error.lineno}: {error.msg}"}]
-    grade = [n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == "grade"]
+    grade = [
+        n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == "grade"
+    ]
     return [
         {"name": "syntax", "passed": True, "message": "code parses"},
-        {"name": "grade_function", "passed": bool(grade),
-         "message": "defines grade()" if grade else "no top-level function named 'grade'"},
-    ]  # fmt: skip
+        {
+            "name": "grade_function",
+            "passed": bool(grade),
+            "message": "defines grade()" if grade else "no top-level function named 'grade'",
+        },
+    ]
 
 
 def _require_valid(code: str) -> None:
@@ -178,22 +207,42 @@ def validateFunctionGrader(_: Any, info: Any, project: str, code: str, testSampl
 @R.field("Grader", "graderConfig")
 def grader_config(found: dict, info: Any) -> dict:
     store = ctx(info).store
-    (member, value), = found["config"].items()
+    ((member, value),) = found["config"].items()
     if member == "judge":
-        examples = [{"id": e.get("id"), "input": e["input"], "output": e["output"], "pass": e["pass"],
-                     "reasoning": e.get("reasoning")} for e in value["examples"]]  # fmt: skip
-        return {"__typename": "JudgeConfigOutput", "criteria": value["criteria"], "examples": examples,
-                "systemTemplate": value["systemTemplate"], "userTemplate": value["userTemplate"],
-                "model": store.get("model", value["model"])}  # fmt: skip
+        examples = [
+            {
+                "id": e.get("id"),
+                "input": e["input"],
+                "output": e["output"],
+                "pass": e["pass"],
+                "reasoning": e.get("reasoning"),
+            }
+            for e in value["examples"]
+        ]
+        return {
+            "__typename": "JudgeConfigOutput",
+            "criteria": value["criteria"],
+            "examples": examples,
+            "systemTemplate": value["systemTemplate"],
+            "userTemplate": value["userTemplate"],
+            "model": store.get("model", value["model"]),
+        }
     if member == "prebuilt":
         criteria = next(p for p in PREBUILT if p["key"] == value["key"])
-        return {"__typename": "PrebuiltConfigOutput", "criteria": criteria, "model": store.get("model", value["model"])}
+        return {
+            "__typename": "PrebuiltConfigOutput",
+            "criteria": criteria,
+            "model": store.get("model", value["model"]),
+        }
     if member == "remote":
         return {"__typename": "RemoteConfigOutput", "url": value["url"], "version": "", "description": ""}
     if member == "custom":
         return {"__typename": "CustomConfigOutput", "description": value.get("description"), "sources": []}
-    return {"__typename": "FunctionConfigOutput", "sourceCode": value["sourceCode"],
-            "description": value.get("description")}  # fmt: skip
+    return {
+        "__typename": "FunctionConfigOutput",
+        "sourceCode": value["sourceCode"],
+        "description": value.get("description"),
+    }
 
 
 @R.field("Grader", "project")

@@ -23,8 +23,18 @@ from adaptive_plan.emulator.seed import ALLOWED_SCOPES, PROVIDERS
 
 R = Resolvers()
 _MEMBER = {"slack": "slack", "smtp": "smtp", "webhook": "webhook", "github": "gitHub"}
-_TYPENAME = {"slack": "SlackConfig", "smtp": "SmtpConfig", "webhook": "WebhookConfig", "github": "GitHubConfig"}
-_SECRETS = {"slack": ("webhookUrl", "botToken"), "smtp": ("password",), "github": ("apiToken",), "webhook": ()}
+_TYPENAME = {
+    "slack": "SlackConfig",
+    "smtp": "SmtpConfig",
+    "webhook": "WebhookConfig",
+    "github": "GitHubConfig",
+}
+_SECRETS = {
+    "slack": ("webhookUrl", "botToken"),
+    "smtp": ("password",),
+    "github": ("apiToken",),
+    "webhook": (),
+}
 DEFAULT_DELIVERY_POLICY = "singleshot"
 
 
@@ -44,7 +54,9 @@ def _provider(name: str) -> dict:
 def _connection(provider: str, connection: dict) -> dict:
     given = {k: v for k, v in connection.items() if v is not None}
     if list(given) != [_MEMBER[provider]]:
-        raise ApiError(f"Invalid input: connection must hold exactly '{_MEMBER[provider]}' for provider {provider}")
+        raise ApiError(
+            f"Invalid input: connection must hold exactly '{_MEMBER[provider]}' for provider {provider}"
+        )
     return dict(given[_MEMBER[provider]])
 
 
@@ -80,12 +92,16 @@ def createIntegration(_: Any, info: Any, team: str, input: dict) -> dict:
     _provider(input["provider"])
     config = input["config"]
     data = {
-        "id": new_id(), "teamId": owner["id"], "name": input["name"], "provider": input["provider"],
+        "id": new_id(),
+        "teamId": owner["id"],
+        "name": input["name"],
+        "provider": input["provider"],
         "connection": _connection(input["provider"], config["connection"]),
         "notificationSettings": config.get("notificationSettings"),
         "deliveryPolicy": config.get("deliveryPolicy") or DEFAULT_DELIVERY_POLICY,
-        "enabled": True, "createdAt": now_ms(),
-    }  # fmt: skip
+        "enabled": True,
+        "createdAt": now_ms(),
+    }
     return context.store.insert("integration", data, scope=owner["id"])
 
 
@@ -138,5 +154,9 @@ def integration_config(found: dict, info: Any) -> dict:
         connection["headers"] = {k: mask(str(v)) for k, v in (connection.get("headers") or {}).items()}
     connection.pop("toEmails", None)
     connection["__typename"] = _TYPENAME[provider_name]
-    return {"provider": provider_name, "connection": connection,
-            "notificationSettings": found.get("notificationSettings"), "deliveryPolicy": found["deliveryPolicy"]}
+    return {
+        "provider": provider_name,
+        "connection": connection,
+        "notificationSettings": found.get("notificationSettings"),
+        "deliveryPolicy": found["deliveryPolicy"],
+    }

@@ -16,9 +16,12 @@ R = Resolvers()
 def jobs(_: Any, info: Any, page: dict, filter: dict, order: list[dict]) -> dict:
     found = list(reversed(ctx(info).store.list("job")))
     edges = [{"cursor": job["id"], "node": job} for job in found]
-    page_info = {"hasNextPage": False, "hasPreviousPage": False,
-                 "startCursor": edges[0]["cursor"] if edges else None,
-                 "endCursor": edges[-1]["cursor"] if edges else None}  # fmt: skip
+    page_info = {
+        "hasNextPage": False,
+        "hasPreviousPage": False,
+        "startCursor": edges[0]["cursor"] if edges else None,
+        "endCursor": edges[-1]["cursor"] if edges else None,
+    }
     return {"totalCount": len(found), "pageInfo": page_info, "edges": edges, "nodes": found}
 
 

@@ -27,17 +27,28 @@ from adaptive_plan.emulator.resolvers.projects import archived_matches
 R = Resolvers()
 
 
-def create_metric(store: Any, project: dict, values: dict, *, category: str, grader_id: str | None = None) -> dict:
+def create_metric(
+    store: Any, project: dict, values: dict, *, category: str, grader_id: str | None = None
+) -> dict:
     key = values.get("key") or slugify(values["name"])
     if not key:
         raise ApiError("Invalid input: a metric needs a key or a name with letters or digits")
     data = {
-        "id": new_id(), "key": key, "name": values["name"], "kind": values["kind"],
+        "id": new_id(),
+        "key": key,
+        "name": values["name"],
+        "kind": values["kind"],
         "description": values.get("description") or "",
-        "scoringType": values.get("scoringType") or "HIGHER_IS_BETTER", "unit": values.get("unit"),
-        "category": category, "createdAt": now_ms(), "deletedAt": None, "projectId": project["id"],
-        "graderId": grader_id, "hasDirectScores": False, "hasComparisonScores": False,
-    }  # fmt: skip
+        "scoringType": values.get("scoringType") or "HIGHER_IS_BETTER",
+        "unit": values.get("unit"),
+        "category": category,
+        "createdAt": now_ms(),
+        "deletedAt": None,
+        "projectId": project["id"],
+        "graderId": grader_id,
+        "hasDirectScores": False,
+        "hasComparisonScores": False,
+    }
     return insert(store, "metric", data, key=key, scope=project["id"], label="metric")
 
 

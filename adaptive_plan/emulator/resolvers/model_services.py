@@ -36,8 +36,12 @@ def _binding(store: Any, project_id: str, model_id: str) -> dict | None:
 
 def _bind(store: Any, project_id: str, model_id: str) -> None:
     if _binding(store, project_id, model_id) is None:
-        store.insert("binding", {"id": new_id(), "projectId": project_id, "modelId": model_id},
-                     key=model_id, scope=project_id)  # fmt: skip
+        store.insert(
+            "binding",
+            {"id": new_id(), "projectId": project_id, "modelId": model_id},
+            key=model_id,
+            scope=project_id,
+        )
 
 
 def _service(store: Any, project_id: str, ref: str) -> dict | None:
@@ -90,17 +94,30 @@ def deployModel(_: Any, info: Any, input: dict) -> dict:
     store = context.store
     found = project_of(store, input["project"])
     registry = must(store, "model", input["model"], label="model")
-    placement, speculative = _placement(store, input.get("placement")), _speculative(input.get("speculativeDecoding"))
+    placement, speculative = (
+        _placement(store, input.get("placement")),
+        _speculative(input.get("speculativeDecoding")),
+    )
     _bind(store, found["id"], registry["id"])
     service = store.by_key("service", registry["key"], found["id"])
     ready_at = now_ms() + int(context.deploy_delay * 1000)
     if service is None:
         service = {
-            "id": new_id(), "projectId": found["id"], "modelId": registry["id"], "key": registry["key"],
-            "name": registry["name"], "createdAt": now_ms(), "isDefault": False, "desiredOnline": True,
-            "deleted": False, "readyAt": ready_at, "placement": placement, "speculativeDecoding": speculative,
-            "toolProviders": [], "error": None,
-        }  # fmt: skip
+            "id": new_id(),
+            "projectId": found["id"],
+            "modelId": registry["id"],
+            "key": registry["key"],
+            "name": registry["name"],
+            "createdAt": now_ms(),
+            "isDefault": False,
+            "desiredOnline": True,
+            "deleted": False,
+            "readyAt": ready_at,
+            "placement": placement,
+            "speculativeDecoding": speculative,
+            "toolProviders": [],
+            "error": None,
+        }
         store.insert("service", service, key=registry["key"], scope=found["id"])
     else:
         if service.get("deleted") or not service["desiredOnline"]:
@@ -157,7 +174,9 @@ def removeModelFromProject(_: Any, info: Any, input: dict) -> bool:
     registry = must(store, "model", input["model"], label="model")
     binding = _binding(store, found["id"], registry["id"])
     if binding is None:
-        raise ApiError(f"EntityNotFound: model '{registry['key']}' is not attached to project '{found['key']}'")
+        raise ApiError(
+            f"EntityNotFound: model '{registry['key']}' is not attached to project '{found['key']}'"
+        )
     store.delete("binding", binding["id"])
     service = store.by_key("service", registry["key"], found["id"])
     if service:

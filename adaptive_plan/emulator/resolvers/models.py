@@ -23,12 +23,20 @@ from adaptive_plan.emulator.resolvers.projects import archived_matches
 from adaptive_plan.emulator.seed import new_model
 
 R = Resolvers()
-_PROVIDER_MEMBER = {"OPEN_AI": "openAI", "LEGACY_OPEN_AI": "legacyOpenAI", "GOOGLE": "google",
-                    "ANTHROPIC": "anthropic"}  # fmt: skip
+_PROVIDER_MEMBER = {
+    "OPEN_AI": "openAI",
+    "LEGACY_OPEN_AI": "legacyOpenAI",
+    "GOOGLE": "google",
+    "ANTHROPIC": "anthropic",
+}
 _SIZE_TESTS = {
-    "eq": lambda a, b: a == b, "neq": lambda a, b: a != b, "gt": lambda a, b: a > b,
-    "gte": lambda a, b: a >= b, "lt": lambda a, b: a < b, "lte": lambda a, b: a <= b,
-}  # fmt: skip
+    "eq": lambda a, b: a == b,
+    "neq": lambda a, b: a != b,
+    "gt": lambda a, b: a > b,
+    "gte": lambda a, b: a >= b,
+    "lt": lambda a, b: a < b,
+    "lte": lambda a, b: a <= b,
+}
 
 
 def live_services(store: Any, model_id: str) -> list[dict]:
@@ -158,11 +166,23 @@ def addExternalModel(_: Any, info: Any, input: dict) -> dict:
     member = (input.get("providerData") or {}).get(_PROVIDER_MEMBER[provider])
     if not member:
         raise ApiError(f"Invalid input: providerData.{_PROVIDER_MEMBER[provider]} is required for {provider}")
-    external = {"provider": provider, "externalModelId": member["externalModelId"],
-                "endpointUrl": member.get("endpoint"), "extraParams": member.get("extraParams")}  # fmt: skip
-    created = _create(context, slugify(input["name"]), name=input["name"], providerName=provider,
-                      isExternal=True, inStorage=False, supportedTp=[], computeConfig=None,
-                      externalProviderData=external)  # fmt: skip
+    external = {
+        "provider": provider,
+        "externalModelId": member["externalModelId"],
+        "endpointUrl": member.get("endpoint"),
+        "extraParams": member.get("extraParams"),
+    }
+    created = _create(
+        context,
+        slugify(input["name"]),
+        name=input["name"],
+        providerName=provider,
+        isExternal=True,
+        inStorage=False,
+        supportedTp=[],
+        computeConfig=None,
+        externalProviderData=external,
+    )
     context.store.put_blob(f"secret:model:{created['id']}", member["apiKey"].encode())
     return created
 
@@ -186,11 +206,23 @@ def importHfModel(_: Any, info: Any, input: dict) -> dict:
     _create(context, key, name=input["outputModelName"], sourceModelKey=input["modelId"], publisher=publisher)
     started = now_ms()
     job = {
-        "id": new_id(), "name": f"Import {input['modelId']}", "status": "COMPLETED", "createdAt": started,
-        "createdBy": context.user["id"], "startedAt": started, "endedAt": started, "durationMs": 0,
-        "progress": 1.0, "error": None, "kind": "CUSTOM", "stages": [], "project": None, "recipe": None,
-        "artifacts": [], "details": None,
-    }  # fmt: skip
+        "id": new_id(),
+        "name": f"Import {input['modelId']}",
+        "status": "COMPLETED",
+        "createdAt": started,
+        "createdBy": context.user["id"],
+        "startedAt": started,
+        "endedAt": started,
+        "durationMs": 0,
+        "progress": 1.0,
+        "error": None,
+        "kind": "CUSTOM",
+        "stages": [],
+        "project": None,
+        "recipe": None,
+        "artifacts": [],
+        "details": None,
+    }
     return context.store.insert("job", job)
 
 
@@ -213,7 +245,9 @@ def updateModelComputeConfig(_: Any, info: Any, idOrKey: str, input: dict) -> di
     if found["isExternal"]:
         raise ApiError(f"Invalid input: external model '{found['key']}' has no compute config")
     if input.get("tp") is not None and input["tp"] not in found["supportedTp"]:
-        raise ApiError(f"Invalid input: tp {input['tp']} is not supported (supported: {found['supportedTp']})")
+        raise ApiError(
+            f"Invalid input: tp {input['tp']} is not supported (supported: {found['supportedTp']})"
+        )
     for name in ("tp", "kvCacheLen", "maxSeqLen"):
         if input.get(name) is not None:
             if input[name] <= 0:

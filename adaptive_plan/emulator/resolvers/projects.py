@@ -80,7 +80,7 @@ def createProject(_: Any, info: Any, input: dict) -> dict:
         "gradientColor": input.get("gradientColor"),
     }
     if (input.get("settings") or {}).get("defaultMetric") is not None:
-        raise ApiError("EntityNotFound: metric '%s' not found" % input["settings"]["defaultMetric"])
+        raise ApiError(f"EntityNotFound: metric '{input['settings']['defaultMetric']}' not found")
     return insert(store, "project", data, key=key, label="project")
 
 
@@ -159,8 +159,14 @@ def createToolProvider(_: Any, info: Any, project: str, input: dict) -> dict:
     context = ctx(info)
     context.require("project:update")
     found = project_of(context.store, project)
-    data = {"id": new_id(), "createdAt": now_ms(), **{k: input[k] for k in ("key", "name", "uri", "protocol")}}
-    return insert(context.store, "tool_provider", data, key=input["key"], scope=found["id"], label="tool provider")
+    data = {
+        "id": new_id(),
+        "createdAt": now_ms(),
+        **{k: input[k] for k in ("key", "name", "uri", "protocol")},
+    }
+    return insert(
+        context.store, "tool_provider", data, key=input["key"], scope=found["id"], label="tool provider"
+    )
 
 
 @R.mutation

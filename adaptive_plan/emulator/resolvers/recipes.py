@@ -29,8 +29,15 @@ from adaptive_plan.emulator.resolvers.common import (
 
 R = Resolvers()
 PROTECTED_LABEL = "adaptive.protected/uploaded-by"
-SERVER_FIELDS = {"editable": True, "hidden": False, "builtin": False, "global": False,
-                 "inputSchema": {}, "jsonSchema": {}, "deletedAt": None}  # fmt: skip
+SERVER_FIELDS = {
+    "editable": True,
+    "hidden": False,
+    "builtin": False,
+    "global": False,
+    "inputSchema": {},
+    "jsonSchema": {},
+    "deletedAt": None,
+}
 
 
 def _files_of(upload: Any) -> dict[str, bytes]:
@@ -116,10 +123,20 @@ def createCustomRecipe(_: Any, info: Any, project: str, input: dict, file: Any) 
     key = input.get("key") or slugify(input["name"])
     if store.by_key("recipe", key, owner["id"]) is not None:
         raise ApiError(f"Conflict: recipe with key '{key}' already exists")
-    recipe = {"id": new_id(), "key": key, "name": input["name"], "description": input.get("description") or "",
-              "labels": _labels(input.get("labels")), "configEntrypoint": input.get("configEntrypoint"),
-              "projectId": owner["id"], "createdAt": now_ms(), "updatedAt": None,
-              "createdBy": context.user["id"], "uploadedBy": context.user["email"], **SERVER_FIELDS}  # fmt: skip
+    recipe = {
+        "id": new_id(),
+        "key": key,
+        "name": input["name"],
+        "description": input.get("description") or "",
+        "labels": _labels(input.get("labels")),
+        "configEntrypoint": input.get("configEntrypoint"),
+        "projectId": owner["id"],
+        "createdAt": now_ms(),
+        "updatedAt": None,
+        "createdBy": context.user["id"],
+        "uploadedBy": context.user["email"],
+        **SERVER_FIELDS,
+    }
     _store_files(store, recipe, _files_of(file), input.get("entrypoint"))
     return insert(store, "recipe", recipe, key=key, scope=owner["id"], label="recipe")
 
@@ -166,8 +183,16 @@ def duplicateCustomRecipe(_: Any, info: Any, project: str, id: str, input: dict)
     owner, source = _recipe(context.store, project, id)
     name = input.get("name") or f"{source['name']} (copy)"
     key = input.get("key") or slugify(name)
-    copy = {**source, "id": new_id(), "key": key, "name": name, "createdAt": now_ms(), "updatedAt": None,
-            "description": input.get("description") or source["description"], "createdBy": context.user["id"]}
+    copy = {
+        **source,
+        "id": new_id(),
+        "key": key,
+        "name": name,
+        "createdAt": now_ms(),
+        "updatedAt": None,
+        "description": input.get("description") or source["description"],
+        "createdBy": context.user["id"],
+    }
     files = recipe_files(context.store, source)
     insert(context.store, "recipe", copy, key=key, scope=owner["id"], label="recipe")
     _store_files(context.store, copy, files, source["entrypoint"])
@@ -216,4 +241,3 @@ def recipe_created_by(recipe: dict, info: Any) -> dict | None:
 def recipe_download_url(recipe: dict, info: Any) -> str:
     owner = ctx(info).store.get("project", recipe["projectId"])
     return f"/api/v1/projects/{owner['key']}/recipes/{recipe['key']}/download"
-

@@ -35,9 +35,17 @@ def addRemoteEnv(_: Any, info: Any, input: dict) -> dict:
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         raise ApiError(f"Invalid input: '{input['url']}' is not an http(s) URL")
     key = input.get("key") or slugify(input.get("name") or parsed.netloc)
-    data = {"id": new_id(), "key": key, "name": input.get("name") or key, "url": input["url"],
-            "description": input.get("description") or "", "createdAt": now_ms(), "version": "",
-            "status": "OFFLINE", "metadataSchema": None}  # fmt: skip
+    data = {
+        "id": new_id(),
+        "key": key,
+        "name": input.get("name") or key,
+        "url": input["url"],
+        "description": input.get("description") or "",
+        "createdAt": now_ms(),
+        "version": "",
+        "status": "OFFLINE",
+        "metadataSchema": None,
+    }
     return insert(context.store, "remote_env", data, key=key, label="remote env")
 
 
