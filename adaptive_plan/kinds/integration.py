@@ -1,0 +1,235 @@
+"""Integrations (ADAPTIVE_API.md 4.11): address ``integration.TEAM/NAME``.
+
+The API identifies an integration by its UUID only and ``createIntegration`` is not
+idempotent, so (team, name) is our natural key: ``from_live`` matches on it, the id goes in
+``identity`` for updates and deletes, and the create carries a probe that lists the team's
+integrations and looks for the name before any re-send.
+
+Attrs: ``provider``; ``enabled``; ``connection`` (the readable, non-secret fields, only the
+declared ones managed: smtp host/port/username/from_email, webhook url/method, github
+org/repo); ``secrets`` (write-only: slack webhook_url/bot_token, smtp password/to_emails,
+webhook headers, github api_token -- masked or absent on read); ``subscriptions`` (a set);
+``delivery_policy``. A provider change is a replace (delete, then create). An update
+re-sends the whole connection, secrets included, as the API requires. ``enabled`` has no
+create input: a new integration declared ``enabled: false`` is disabled by the next apply
+(its id is unknown until it exists); the plan says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from adaptive_plan.kinds._shared import (
+    camel,
+    canonical,
+    compare_attrs,
+    create,
+    entries,
+    exists_probe,
+    lower,
+    pick,
+    snake,
+    step,
+)
+from adaptive_plan.kinds.base import Kind, LiveData, StepSpec
+from adaptive_plan.model.address import Address
+from adaptive_plan.model.manifest import Manifest
+from adaptive_plan.model.plan import AttrChange
+from adaptive_plan.model.resource import Resource
+
+READABLE = {
+    "slack": (),
+    "smtp": ("host", "port", "username", "from_email"),
+    "webhook": ("url", "method"),
+    "github": ("org", "repo"),
+}
+SECRET = {
+    "slack": ("webhook_url", "bot_token"),
+    "smtp": ("password", "to_emails"),
+    "webhook": ("headers",),
+    "github": ("api_token",),
+}
+MEMBER = {"slack": "slack", "smtp": "smtp", "webhook": "webhook", "github": "gitHub"}
+INTEGRATION_FIELDS = (
+    "id name enabled createdAt config { provider connection { __typename "
+    "... on SmtpConfig { host port username fromEmail } "
+    "... on WebhookConfig { url method } "
+    "... on GitHubConfig { org repo } } "
+    "notificationSettings { subscriptions { topicPattern scope targetFilter } } deliveryPolicy }"
+)
+CREATE_INTEGRATION = (
+    "mutation CreateIntegration($team: IdOrKey!, $input: CreateIntegrationInput!) "
+    "{ createIntegration(team: $team, input: $input) { id name } }"
+)
+UPDATE_INTEGRATION = (
+    "mutation UpdateIntegration($id: UUID!, $input: UpdateIntegrationInput!) "
+    "{ updateIntegration(id: $id, input: $input) { id name } }"
+)
+DELETE_INTEGRATION = "mutation DeleteIntegration($id: UUID!) { deleteIntegration(id: $id) }"
+LIST_INTEGRATIONS = "query ListIntegrations($team: IdOrKey!) { integrations(team: $team) { name } }"
+
+
+def integration_address(team: str, name: str) -> Address:
+    return Address("integration", f"{team}/{name}")
+
+
+def _subscriptions(items: Any, *, live: bool) -> list[dict[str, Any]]:
+    normalised = [
+        {
+            "topic_pattern": item.get("topicPattern" if live else "topic_pattern"),
+            "scope": lower(item.get("scope")),
+            "target_filter": item.get("targetFilter" if live else "target_filter"),
+        }
+        for item in items or []
+    ]
+    unique = {canonical(item): item for item in normalised}
+    return [unique[key] for key in sorted(unique)]
+
+
+class IntegrationKind(Kind):
+    name = "integration"
+    ownership = "prune"
+    write_only = frozenset({"secrets"})
+    live_scope = "team"
+    scoped_query = f"integrations: integrations(team: $KEY) {{ {INTEGRATION_FIELDS} }}"
+
+    # --- reading ------------------------------------------------------------
+    def desired(self, manifest: Manifest) -> list[Resource]:
+        return [self._desired(manifest, path, entry) for path, entry in entries(manifest, "integrations")]
+
+    def _desired(self, manifest: Manifest, path: tuple[str | int, ...], entry: dict[str, Any]) -> Resource:
+        team, provider = str(entry["team"]), str(entry["provider"])
+        connection = entry.get("connection") or {}
+        attrs: dict[str, Any] = {"provider": provider, "connection": pick(connection, *READABLE[provider])}
+        attrs["secrets"] = pick(connection, *SECRET[provider])
+        attrs.update(pick(entry, "enabled", "delivery_policy"))
+        if "subscriptions" in entry:
+            attrs["subscriptions"] = _subscriptions(entry["subscriptions"], live=False)
+        return Resource(
+            integration_address(team, str(entry["name"])),
+            self.name,
+            attrs,
+            refs=(Address("team", team),),
+            identity={"team": team, "name": str(entry["name"])},
+            source=manifest.mark(path),
+        )
+
+    def from_live(self, data: LiveData) -> list[Resource]:
+        found: dict[Address, Resource] = {}
+        for team, integrations in sorted(data.scoped("team", "integrations").items()):
+            ordered = sorted(integrations or [], key=lambda item: (item.get("createdAt") or 0, item["id"]))
+            for integration in ordered:
+                address = integration_address(team, integration["name"])
+                if address in found:
+                    previous = found[address]
+                    previous.identity["duplicates"] = previous.identity.get("duplicates", 1) + 1
+                    continue
+                found[address] = self._live(team, integration)
+        return list(found.values())
+
+    def _live(self, team: str, integration: dict[str, Any]) -> Resource:
+        config = integration.get("config") or {}
+        provider = config.get("provider")
+        connection = config.get("connection") or {}
+        readable = {snake(k): v for k, v in connection.items() if k != "__typename"}
+        attrs = {
+            "provider": provider,
+            "connection": pick(readable, *READABLE.get(provider, ())),
+            "enabled": bool(integration.get("enabled")),
+            "subscriptions": _subscriptions(
+                (config.get("notificationSettings") or {}).get("subscriptions"), live=True
+            ),
+            "delivery_policy": lower(config.get("deliveryPolicy")),
+        }
+        identity = {"id": integration["id"], "team": team, "name": integration["name"]}
+        return Resource(integration_address(team, integration["name"]), self.name, attrs, identity=identity)
+
+    def compare(self, desired: Resource, actual: Resource) -> list[AttrChange]:
+        return compare_attrs(
+            desired.attrs, actual.attrs, skip=self.write_only, partial=frozenset({"connection"})
+        )
+
+    def requires_replace(self, changes: Sequence[AttrChange]) -> bool:
+        """The provider cannot change in place (the connection must match it): delete, then create."""
+        return any(change.path == "provider" for change in changes)
+
+    # --- steps --------------------------------------------------------------
+    def create_steps(self, desired: Resource) -> Sequence[StepSpec]:
+        team, name = desired.identity["team"], desired.identity["name"]
+        config: dict[str, Any] = {
+            "connection": _connection_input(desired),
+            "notificationSettings": _settings_input(desired),
+            "deliveryPolicy": desired.attrs.get("delivery_policy"),
+        }
+        variables = {
+            "team": team,
+            "input": {"name": name, "provider": desired.attrs["provider"], "config": config},
+        }
+        probe = exists_probe(LIST_INTEGRATIONS, "integrations.name", name, {"team": team})
+        return [
+            create(
+                "create", CREATE_INTEGRATION, variables, probe, f"create {desired.attrs['provider']} {name}"
+            )
+        ]
+
+    def update_steps(
+        self, desired: Resource, actual: Resource, changes: Sequence[AttrChange]
+    ) -> Sequence[StepSpec]:
+        changed = {change.path.split(".", 1)[0] for change in changes}
+        config: dict[str, Any] = {}
+        if changed & {"connection", "secrets"}:
+            config["connection"] = _connection_input(desired)
+        if "subscriptions" in changed:
+            config["notificationSettings"] = _settings_input(desired)
+        if "delivery_policy" in changed:
+            config["deliveryPolicy"] = desired.attrs["delivery_policy"]
+        update: dict[str, Any] = {"config": config} if config else {}
+        if "enabled" in changed:
+            update["enabled"] = desired.attrs["enabled"]
+        if not update:
+            return ()
+        return [step("update", UPDATE_INTEGRATION, {"id": actual.identity["id"], "input": update})]
+
+    def delete_steps(self, actual: Resource) -> Sequence[StepSpec]:
+        return [step("delete", DELETE_INTEGRATION, {"id": actual.identity["id"]}, f"delete {actual.address}")]
+
+    def warnings(self, desired: Resource | None, actual: Resource | None, live: Any) -> list[str]:
+        notes = []
+        if desired is not None and actual is None and desired.attrs.get("enabled") is False:
+            notes.append(
+                f"{desired.address}: the API creates integrations enabled; it is disabled by the next apply "
+                "(its id is known only once it exists)"
+            )
+        if actual is not None and actual.identity.get("duplicates"):
+            notes.append(
+                f"{actual.address}: {actual.identity['duplicates']} integrations share this team and name; "
+                "adaptive-plan manages the oldest"
+            )
+        return notes
+
+
+def _connection_input(desired: Resource) -> dict[str, Any]:
+    provider = desired.attrs["provider"]
+    fields = {**desired.attrs.get("connection", {}), **desired.attrs.get("secrets", {})}
+    member = {camel(name): value for name, value in fields.items()}
+    if provider == "webhook":
+        member.setdefault("headers", {})
+    if provider == "smtp":
+        member.setdefault("toEmails", [])
+    return {MEMBER[provider]: member}
+
+
+def _settings_input(desired: Resource) -> dict[str, Any] | None:
+    if "subscriptions" not in desired.attrs:
+        return None
+    return {
+        "subscriptions": [
+            {
+                "topicPattern": item["topic_pattern"],
+                "scope": str(item["scope"]).upper(),
+                **({"targetFilter": item["target_filter"]} if item["target_filter"] is not None else {}),
+            }
+            for item in desired.attrs["subscriptions"]
+        ]
+    }

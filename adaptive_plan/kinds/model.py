@@ -1,0 +1,250 @@
+"""Registry models (ADAPTIVE_API.md 4.6): address ``model.KEY``.
+
+Attrs: ``name``; ``external`` ({provider, external_model_id, endpoint, extra_params}, only the
+declared keys managed) with ``api_key`` write-only; ``huggingface`` ({model_id, compute_pool},
+creation-only and unreadable, so never compared) with ``hf_token`` write-only;
+``compute_config`` (only the declared keys managed: the server fills the rest);
+``published`` and ``stable``.
+
+Identity and keys: ``addExternalModel`` takes no key; the server derives it from ``name`` with
+the SDK's slugify. So the manifest ``key`` is the identity and we send ``name = key`` when no
+name is declared; a declared name whose slug is not the key is a manifest error (the model
+would land under another key and be created again on every apply). HF imports take
+``outputModelKey`` directly.
+
+``from_live`` returns *every* registry model, catalogue ones included, so references to base
+models resolve; ``ownership = "never"``: an undeclared model is never listed or deleted
+(``deleteModel`` removes it from every project and from storage).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+from adaptive_plan.kinds._shared import (
+    camel,
+    compare_attrs,
+    create,
+    entries,
+    exists_probe,
+    fail,
+    live_list,
+    lower,
+    pick,
+    slugify,
+    step,
+)
+from adaptive_plan.kinds.base import DeleteBehaviour, Kind, LiveData, StepSpec
+from adaptive_plan.model.address import Address
+from adaptive_plan.model.errors import ManifestError
+from adaptive_plan.model.manifest import Manifest
+from adaptive_plan.model.plan import AttrChange, Poll
+from adaptive_plan.model.resource import Resource
+
+CAPABILITIES = "{any: [Embedding, TextGeneration, ImageUnderstanding, Reasoning, Regression]}"
+MODEL_FIELDS = (
+    "id key name isExternal isPublished isStable computeConfig { tp kvCacheLen maxSeqLen } "
+    "externalProviderData { provider externalModelId endpointUrl extraParams }"
+)
+ADD_EXTERNAL = (
+    "mutation AddExternalModel($input: AddExternalModelInput!) { addExternalModel(input: $input) { id key } }"
+)
+IMPORT_HF = "mutation AddHFModel($input: AddHFModelInput!) { importHfModel(input: $input) { id status } }"
+UPDATE_COMPUTE = (
+    "mutation UpdateModelComputeConfig($idOrKey: IdOrKey!, $input: ModelComputeConfigInput!) "
+    "{ updateModelComputeConfig(idOrKey: $idOrKey, input: $input) { id key } }"
+)
+UPDATE_MODEL = (
+    "mutation UpdateModelRegistry($input: UpdateModelInput!) { updateModel(input: $input) { id key } }"
+)
+DELETE_MODEL = "mutation DeleteModel($input: DeleteModelInput!) { deleteModel(input: $input) }"
+DESCRIBE_MODEL = "query DescribeModel($input: IdOrKey!) { model(idOrKey: $input) { key } }"
+
+PROVIDER_MEMBER = {
+    "open_ai": "openAI",
+    "legacy_open_ai": "legacyOpenAI",
+    "google": "google",
+    "anthropic": "anthropic",
+}
+COMPUTE_KEYS = ("tp", "kv_cache_len", "max_seq_len")
+
+
+class ModelKind(Kind):
+    name = "model"
+    ownership = "never"
+    write_only = frozenset({"api_key", "hf_token"})
+    live_query = (
+        f"model_models: models(filter: {{viewAll: true, capabilities: {CAPABILITIES}}}) {{ {MODEL_FIELDS} }}"
+    )
+    delete_behaviour = DeleteBehaviour(
+        True, "deleteModel removes the model from every project and from storage"
+    )
+
+    # --- reading ------------------------------------------------------------
+    def desired(self, manifest: Manifest) -> list[Resource]:
+        resources, problems = [], []
+        for path, entry in entries(manifest, "models"):
+            try:
+                resources.append(self._desired(manifest, path, entry))
+            except ManifestError as error:
+                problems += error.diagnostics
+        if problems:
+            raise ManifestError(problems)
+        return resources
+
+    def _desired(self, manifest: Manifest, path: tuple[str | int, ...], entry: dict[str, Any]) -> Resource:
+        key = str(entry["key"])
+        address = Address("model", key)
+        attrs = pick(entry, "name", "published", "stable")
+        if "external" in entry:
+            name = str(entry.get("name", key))
+            if slugify(name) != key:
+                where = (*path, "name") if "name" in entry else (*path, "key")
+                raise fail(
+                    manifest,
+                    where,
+                    address,
+                    f"the server derives an external model's key from its name (slug {slugify(name)!r}), "
+                    f"which must equal the key {key!r}: use a name whose slug is the key, or a key like "
+                    f"{slugify(name)!r}",
+                )
+            external = entry["external"]
+            attrs["external"] = {
+                "provider": lower(external["provider"]),
+                **pick(external, "external_model_id", "endpoint"),
+            }
+            if "extra_params" in external:
+                attrs["external"]["extra_params"] = external["extra_params"] or {}
+            attrs["api_key"] = external.get("api_key")
+        if "huggingface" in entry:
+            hf = entry["huggingface"]
+            attrs["huggingface"] = pick(hf, "model_id", "compute_pool")
+            attrs["hf_token"] = hf.get("hf_token")
+        if "compute_config" in entry:
+            attrs["compute_config"] = pick(entry["compute_config"] or {}, *COMPUTE_KEYS)
+        return Resource(address, self.name, attrs, source=manifest.mark(path))
+
+    def from_live(self, data: LiveData) -> list[Resource]:
+        return [self._live(model) for model in live_list(data.first, "model_models")]
+
+    def _live(self, model: dict[str, Any]) -> Resource:
+        attrs: dict[str, Any] = {
+            "name": model["name"],
+            "published": bool(model.get("isPublished")),
+            "stable": bool(model.get("isStable")),
+        }
+        provider = model.get("externalProviderData")
+        if model.get("isExternal") and provider:
+            attrs["external"] = {
+                "provider": lower(provider.get("provider")),
+                "external_model_id": provider.get("externalModelId"),
+                "endpoint": provider.get("endpointUrl"),
+                "extra_params": provider.get("extraParams") or {},
+            }
+        config = model.get("computeConfig")
+        if config:
+            attrs["compute_config"] = {key: config.get(camel(key)) for key in COMPUTE_KEYS}
+        identity = {"id": model["id"], "external": bool(model.get("isExternal"))}
+        return Resource(Address("model", model["key"]), self.name, attrs, identity=identity)
+
+    def compare(self, desired: Resource, actual: Resource) -> list[AttrChange]:
+        return compare_attrs(
+            desired.attrs,
+            actual.attrs,
+            skip=self.write_only | {"huggingface"},
+            partial=frozenset({"external", "compute_config"}),
+        )
+
+    # --- steps --------------------------------------------------------------
+    def create_steps(self, desired: Resource) -> Sequence[StepSpec]:
+        key = desired.address.key
+        probe = exists_probe(DESCRIBE_MODEL, "model.key", key, {"input": key})
+        if "huggingface" in desired.attrs:
+            first = create(
+                "import", IMPORT_HF, {"input": _hf_input(desired)}, probe, f"import {key} from Hugging Face"
+            )
+            wait = Poll(DESCRIBE_MODEL, {"input": key}, "model.key", until=(key,))
+            first = replace(first, poll=wait)
+        else:
+            first = create(
+                "create",
+                ADD_EXTERNAL,
+                {"input": _external_input(desired)},
+                probe,
+                f"add external model {key}",
+            )
+        return [first, *self._settings_steps(desired, set(desired.attrs))]
+
+    def update_steps(
+        self, desired: Resource, actual: Resource, changes: Sequence[AttrChange]
+    ) -> Sequence[StepSpec]:
+        return self._settings_steps(desired, {change.path.split(".", 1)[0] for change in changes})
+
+    def _settings_steps(self, desired: Resource, changed: set[str]) -> list[StepSpec]:
+        key = desired.address.key
+        steps = []
+        config = desired.attrs.get("compute_config")
+        if "compute_config" in changed and config:
+            variables = {"idOrKey": key, "input": {camel(name): value for name, value in config.items()}}
+            steps.append(step("update", UPDATE_COMPUTE, variables, f"compute config of {key}"))
+        flags = {
+            attr: desired.attrs[attr]
+            for attr in ("published", "stable")
+            if attr in changed and attr in desired.attrs
+        }
+        if flags:
+            steps.append(
+                step("update", UPDATE_MODEL, {"input": {"model": key, **flags}}, f"publish/stable {key}")
+            )
+        return steps
+
+    def delete_steps(self, actual: Resource) -> Sequence[StepSpec]:
+        key = actual.address.key
+        return [step("delete", DELETE_MODEL, {"input": {"model": key}}, f"delete {key} everywhere")]
+
+    def warnings(self, desired: Resource | None, actual: Resource | None, live: Any) -> list[str]:
+        if desired is None or actual is None:
+            return []
+        notes = []
+        changed = {change.path for change in self.compare(desired, actual)}
+        if "external" in changed:
+            notes.append(
+                f"{desired.address}: an external model's provider settings cannot be changed through the "
+                "API; nothing will be sent (delete and re-add the model by hand: deleteModel removes it "
+                "from every project)"
+            )
+        if "name" in changed:
+            notes.append(
+                f"{desired.address}: a registry model cannot be renamed through the API; nothing will be sent"
+            )
+        return notes
+
+
+def _external_input(desired: Resource) -> dict[str, Any]:
+    external = desired.attrs["external"]
+    data: dict[str, Any] = {
+        "apiKey": desired.attrs.get("api_key"),
+        "externalModelId": external["external_model_id"],
+    }
+    if external.get("endpoint") is not None:
+        data["endpoint"] = external["endpoint"]
+    if "extra_params" in external and external["provider"] != "google":
+        data["extraParams"] = external["extra_params"]
+    return {
+        "name": desired.attrs.get("name", desired.address.key),
+        "provider": external["provider"].upper(),
+        "providerData": {PROVIDER_MEMBER[external["provider"]]: data},
+    }
+
+
+def _hf_input(desired: Resource) -> dict[str, Any]:
+    hf = desired.attrs["huggingface"]
+    return {
+        "modelId": hf["model_id"],
+        "outputModelName": desired.attrs.get("name", desired.address.key),
+        "outputModelKey": desired.address.key,
+        "hfToken": desired.attrs.get("hf_token"),
+        "computePool": hf.get("compute_pool"),
+    }

@@ -1,0 +1,135 @@
+"""Projects (ADAPTIVE_API.md 4.1): address ``project.KEY``.
+
+Attrs: ``name``, ``description`` (the server stores ``null`` as ``""``), ``team`` (the owning
+team, read from the owner share; creation-only: a change is shown with a warning and no
+step, because the API cannot move a project), and, live only, ``archived``.
+
+There is no delete: pruning a project archives it (``updateProject(isArchived: true)``).
+Archived projects are read too (request 1 reads both lists), because a declared project
+that was archived must be *unarchived* (an update ``archived: true -> false``), never
+created again (the key is taken). ``link`` drops undeclared archived projects from the
+diff: they are already as deleted as a project can be, so they are neither unmanaged nor
+archived again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from adaptive_plan.kinds._shared import create, entries, exists_probe, key_of, live_list, pick, step, text
+from adaptive_plan.kinds.base import DeleteBehaviour, Kind, LiveData, StepSpec
+from adaptive_plan.model.address import Address
+from adaptive_plan.model.manifest import Manifest
+from adaptive_plan.model.plan import AttrChange
+from adaptive_plan.model.resource import Resource
+from adaptive_plan.model.snapshot import LiveState
+
+PROJECT_FIELDS = "id key name description isArchived shares { team { key } role { key } isOwner }"
+CREATE_PROJECT = "mutation CreateProject($input: ProjectCreate!) { createProject(input: $input) { id key } }"
+UPDATE_PROJECT = (
+    "mutation UpdateProject($idOrKey: IdOrKey!, $input: ProjectUpdate!) "
+    "{ updateProject(idOrKey: $idOrKey, input: $input) { id key isArchived } }"
+)
+DESCRIBE_PROJECT = "query DescribeProject($input: IdOrKey!) { project(idOrKey: $input) { key } }"
+
+
+def owner_of(project: dict[str, Any]) -> dict[str, str] | None:
+    """The owner share of a live project as ``{team, role}``."""
+    for share in project.get("shares") or []:
+        if share.get("isOwner"):
+            return {"team": key_of(share.get("team")), "role": key_of(share.get("role"))}
+    return None
+
+
+class ProjectKind(Kind):
+    name = "project"
+    ownership = "prune"
+    live_query = (
+        f"project_active: projects(filter: {{isArchived: false}}) {{ {PROJECT_FIELDS} }} "
+        f"project_archived: projects(filter: {{isArchived: true}}) {{ {PROJECT_FIELDS} }}"
+    )
+    delete_behaviour = DeleteBehaviour(True, "projects are archived, not deleted")
+
+    def desired(self, manifest: Manifest) -> list[Resource]:
+        resources = []
+        for path, entry in entries(manifest, "projects"):
+            attrs = pick(entry, "name", "team")
+            if "description" in entry:
+                attrs["description"] = text(entry["description"])
+            refs = (Address("team", str(entry["team"])),) if "team" in entry else ()
+            resources.append(
+                Resource(
+                    Address("project", str(entry["key"])), self.name, attrs, refs, source=manifest.mark(path)
+                )
+            )
+        return resources
+
+    def from_live(self, data: LiveData) -> list[Resource]:
+        projects = live_list(data.first, "project_active") + live_list(data.first, "project_archived")
+        resources = {}
+        for project in projects:
+            owner = owner_of(project)
+            attrs = {
+                "name": project["name"],
+                "description": text(project.get("description")),
+                "team": owner["team"] if owner else None,
+                "archived": bool(project.get("isArchived")),
+            }
+            identity = {"id": project["id"], "owner": owner}
+            address = Address("project", project["key"])
+            resources[address] = Resource(address, self.name, attrs, identity=identity)
+        return list(resources.values())
+
+    def link(self, desired: Sequence[Resource], live: LiveState) -> tuple[list[Resource], list[Resource]]:
+        declared = {resource.address for resource in desired}
+        kept = [r for r in live.of_kind(self.name) if r.address in declared or not r.attrs.get("archived")]
+        return list(desired), kept
+
+    def pruned(self, manifest: Manifest, resource: Resource) -> bool:
+        return not resource.attrs.get("archived") and super().pruned(manifest, resource)
+
+    def compare(self, desired: Resource, actual: Resource) -> list[AttrChange]:
+        changes = super().compare(desired, actual)
+        if actual.attrs.get("archived"):
+            changes.append(AttrChange("archived", True, False))
+        return changes
+
+    # --- steps --------------------------------------------------------------
+    def create_steps(self, desired: Resource) -> Sequence[StepSpec]:
+        key = desired.address.key
+        project_input: dict[str, Any] = {"key": key, "name": desired.attrs.get("name", key)}
+        for attr in ("team", "description"):
+            if attr in desired.attrs:
+                project_input[attr] = desired.attrs[attr]
+        probe = exists_probe(DESCRIBE_PROJECT, "project.key", key, {"input": key})
+        return [create("create", CREATE_PROJECT, {"input": project_input}, probe, f"create project {key}")]
+
+    def update_steps(
+        self, desired: Resource, actual: Resource, changes: Sequence[AttrChange]
+    ) -> Sequence[StepSpec]:
+        key = desired.address.key
+        changed = {change.path for change in changes}
+        steps = []
+        if "archived" in changed:
+            steps.append(step("unarchive", UPDATE_PROJECT, {"idOrKey": key, "input": {"isArchived": False}}))
+        fields = {attr: desired.attrs[attr] for attr in ("name", "description") if attr in changed}
+        if fields:
+            steps.append(step("update", UPDATE_PROJECT, {"idOrKey": key, "input": fields}))
+        return steps
+
+    def delete_steps(self, actual: Resource) -> Sequence[StepSpec]:
+        key = actual.address.key
+        return [
+            step("archive", UPDATE_PROJECT, {"idOrKey": key, "input": {"isArchived": True}}, f"archive {key}")
+        ]
+
+    def warnings(self, desired: Resource | None, actual: Resource | None, live: Any) -> list[str]:
+        if desired is None or actual is None or "team" not in desired.attrs:
+            return []
+        if desired.attrs["team"] == actual.attrs.get("team"):
+            return []
+        return [
+            f"{desired.address}: a project's team is set at creation only; it stays "
+            f"{actual.attrs.get('team')!r} (nothing will be sent)"
+        ]

@@ -1,0 +1,69 @@
+"""Teams (ADAPTIVE_API.md 4.2): address ``team.KEY``, attrs ``name``.
+
+The API has ``createTeam`` only: no update, no delete. A changed name is shown with a
+warning and no step, and an undeclared live team is never listed (``ownership =
+"never"``): the built-in ``default`` team and every team made in the UI would otherwise be
+"unmanaged" forever with nothing anyone could do about it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from adaptive_plan.kinds._shared import create, entries, exists_probe, live_list, pick
+from adaptive_plan.kinds.base import DeleteBehaviour, Kind, LiveData, StepSpec
+from adaptive_plan.model.address import Address
+from adaptive_plan.model.manifest import Manifest
+from adaptive_plan.model.plan import AttrChange
+from adaptive_plan.model.resource import Resource
+
+CREATE_TEAM = "mutation CreateTeam($input: TeamCreate!) { createTeam(input: $input) { id key name } }"
+PROBE_TEAM = "query ProbeTeam { teams { key } }"
+
+
+class TeamKind(Kind):
+    name = "team"
+    ownership = "never"
+    live_query = "team_teams: teams { id key name }"
+    delete_behaviour = DeleteBehaviour(False, "teams cannot be deleted through the API")
+
+    def desired(self, manifest: Manifest) -> list[Resource]:
+        return [
+            Resource(
+                address=Address("team", str(entry["key"])),
+                kind=self.name,
+                attrs=pick(entry, "name"),
+                source=manifest.mark(path),
+            )
+            for path, entry in entries(manifest, "teams")
+        ]
+
+    def from_live(self, data: LiveData) -> list[Resource]:
+        return [
+            Resource(
+                Address("team", team["key"]), self.name, {"name": team["name"]}, identity={"id": team["id"]}
+            )
+            for team in live_list(data.first, "team_teams")
+        ]
+
+    def create_steps(self, desired: Resource) -> Sequence[StepSpec]:
+        key = desired.address.key
+        variables = {"input": {"key": key, "name": desired.attrs.get("name", key)}}
+        probe = exists_probe(PROBE_TEAM, "teams.key", key)
+        return [create("create", CREATE_TEAM, variables, probe, f"create team {key}")]
+
+    def update_steps(
+        self, desired: Resource, actual: Resource, changes: Sequence[AttrChange]
+    ) -> Sequence[StepSpec]:
+        return ()
+
+    def warnings(self, desired: Resource | None, actual: Resource | None, live: Any) -> list[str]:
+        if desired is None or actual is None or "name" not in desired.attrs:
+            return []
+        if desired.attrs["name"] == actual.attrs.get("name"):
+            return []
+        return [
+            f"teams cannot be renamed through the API: {desired.address} keeps the name "
+            f"{actual.attrs.get('name')!r}; nothing will be sent"
+        ]

@@ -1,0 +1,166 @@
+"""Users and service accounts (ADAPTIVE_API.md 4.4, 4.5): address ``user.EMAIL``.
+
+Attrs: ``name``, ``service_account`` (``userType: SYSTEM``), ``teams`` (a map team -> role,
+one role per team). A service account's email is derived by the server as
+``NAME@system.adaptive.local``, so that is its address too.
+
+Steps: ``createUser``; ``updateUser`` for the name; one ``setTeamMember`` per added or
+changed membership and one ``removeTeamMember`` per removed one; ``deleteUser`` (a soft
+delete) when pruned. The API key's own user is never pruned. Service accounts are created
+*without* an API key: the server shows a generated key once, and adaptive-plan stores no
+secrets, so the plan says how to make one instead of generating a key nobody can read.
+Soft-deleted users are not listed by the API, so a declared user that was deleted shows as
+a create, which the server refuses (the email is taken): reactivate it by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from adaptive_plan.kinds._shared import create, entries, exists_probe, key_of, live_list, step
+from adaptive_plan.kinds.base import Kind, LiveData, StepSpec
+from adaptive_plan.model.address import Address
+from adaptive_plan.model.manifest import Manifest
+from adaptive_plan.model.plan import AttrChange
+from adaptive_plan.model.resource import Resource
+
+SYSTEM_DOMAIN = "system.adaptive.local"
+USER_FIELDS = "id email name userType teams { team { key } role { key } }"
+CREATE_USER = (
+    f"mutation CreateUser($input: UserCreate!) {{ createUser(input: $input) {{ user {{ {USER_FIELDS} }} }} }}"
+)
+UPDATE_USER = (
+    "mutation UpdateUserName($user: IdOrKey!, $input: UserUpdate!) "
+    "{ updateUser(user: $user, input: $input) { id } }"
+)
+SET_MEMBER = "mutation UpdateUser($input: TeamMemberSet!) { setTeamMember(input: $input) { user { id } } }"
+REMOVE_MEMBER = (
+    "mutation RemoveTeamMember($input: TeamMemberRemove!) { removeTeamMember(input: $input) { id } }"
+)
+DELETE_USER = "mutation DeleteUser($user: IdOrKey!) { deleteUser(user: $user) { id } }"
+PROBE_USER = "query ProbeUser { users { email } }"
+
+
+def user_email(entry: dict[str, Any]) -> str:
+    """A user's identity: its email, derived from the name for a service account without one."""
+    if entry.get("email"):
+        return str(entry["email"])
+    return f"{entry.get('name')}@{SYSTEM_DOMAIN}"
+
+
+class UserKind(Kind):
+    name = "user"
+    ownership = "prune"
+    live_query = f"user_users: users {{ {USER_FIELDS} deleted }} user_me: me {{ email }}"
+
+    def desired(self, manifest: Manifest) -> list[Resource]:
+        return [self._desired(manifest, path, entry) for path, entry in entries(manifest, "users")]
+
+    def _desired(self, manifest: Manifest, path: tuple[str | int, ...], entry: dict[str, Any]) -> Resource:
+        attrs: dict[str, Any] = {}
+        if "name" in entry:
+            attrs["name"] = entry["name"]
+        if "service_account" in entry:
+            attrs["service_account"] = bool(entry["service_account"])
+        refs: list[Address] = []
+        if "teams" in entry:
+            attrs["teams"] = {str(m["team"]): str(m["role"]) for m in entry["teams"] or []}
+            for team, role in sorted(attrs["teams"].items()):
+                refs += [Address("team", team), Address("role", role)]
+        return Resource(
+            Address("user", user_email(entry)),
+            self.name,
+            attrs,
+            refs=tuple(dict.fromkeys(refs)),
+            source=manifest.mark(path),
+        )
+
+    def from_live(self, data: LiveData) -> list[Resource]:
+        caller = (data.first.get("user_me") or {}).get("email")
+        resources = []
+        for user in live_list(data.first, "user_users"):
+            if user.get("deleted"):
+                continue
+            teams = {key_of(m.get("team")): key_of(m.get("role")) for m in user.get("teams") or []}
+            attrs = {
+                "name": user["name"],
+                "service_account": user.get("userType") == "SYSTEM",
+                "teams": {team: role for team, role in sorted(teams.items()) if team and role},
+            }
+            identity = {"id": user["id"], "caller": user["email"] == caller}
+            resources.append(Resource(Address("user", user["email"]), self.name, attrs, identity=identity))
+        return resources
+
+    def pruned(self, manifest: Manifest, resource: Resource) -> bool:
+        """Never delete the user whose API key runs the plan."""
+        return not resource.identity.get("caller") and super().pruned(manifest, resource)
+
+    def create_steps(self, desired: Resource) -> Sequence[StepSpec]:
+        email = desired.address.key
+        system = bool(desired.attrs.get("service_account"))
+        user_input: dict[str, Any] = {
+            "name": desired.attrs.get("name") or email.split("@", 1)[0],
+            "teams": [{"team": t, "role": r} for t, r in sorted(desired.attrs.get("teams", {}).items())],
+            "userType": "SYSTEM" if system else "HUMAN",
+            "generateApiKey": False,
+        }
+        if not system or not email.endswith("@" + SYSTEM_DOMAIN):
+            user_input["email"] = email
+        probe = exists_probe(PROBE_USER, "users.email", email)
+        return [create("create", CREATE_USER, {"input": user_input}, probe, f"create user {email}")]
+
+    def update_steps(
+        self, desired: Resource, actual: Resource, changes: Sequence[AttrChange]
+    ) -> Sequence[StepSpec]:
+        email = desired.address.key
+        changed = {change.path.split(".", 1)[0] for change in changes}
+        steps: list[StepSpec] = []
+        if "name" in changed:
+            steps.append(
+                step("update", UPDATE_USER, {"user": email, "input": {"name": desired.attrs["name"]}})
+            )
+        if "teams" in changed:
+            steps += _membership_steps(email, desired.attrs["teams"], actual.attrs.get("teams", {}))
+        return steps
+
+    def delete_steps(self, actual: Resource) -> Sequence[StepSpec]:
+        email = actual.address.key
+        return [step("delete", DELETE_USER, {"user": email}, f"delete user {email} (soft delete)")]
+
+    def warnings(self, desired: Resource | None, actual: Resource | None, live: Any) -> list[str]:
+        notes = []
+        if desired is not None and actual is None and desired.attrs.get("service_account"):
+            notes.append(
+                f"{desired.address} is created without an API key: a generated key is shown only once and "
+                "adaptive-plan stores no secrets; create one with the API's createApiKey "
+                f"(user: {desired.address.key!r}) and keep it in your secret store"
+            )
+        if desired is not None and actual is not None and _type_changed(desired, actual):
+            notes.append(
+                f"{desired.address}: a user's type cannot be changed through the API; nothing will be sent"
+            )
+        return notes
+
+
+def _type_changed(desired: Resource, actual: Resource) -> bool:
+    wanted = desired.attrs.get("service_account")
+    return wanted is not None and wanted != actual.attrs.get("service_account")
+
+
+def _membership_steps(email: str, wanted: dict[str, str], current: dict[str, str]) -> list[StepSpec]:
+    steps = [
+        step(
+            "set-member",
+            SET_MEMBER,
+            {"input": {"user": email, "team": team, "role": role}},
+            f"{team}: {role}",
+        )
+        for team, role in sorted(wanted.items())
+        if current.get(team) != role
+    ]
+    steps += [
+        step("remove-member", REMOVE_MEMBER, {"input": {"user": email, "team": team}}, f"leave {team}")
+        for team in sorted(set(current) - set(wanted))
+    ]
+    return steps
