@@ -92,7 +92,7 @@ class IntegrationKind(Kind):
     ownership = "prune"
     write_only = frozenset({"secrets"})
     live_scope = "team"
-    scoped_query = f"integrations: integrations(team: $KEY) {{ {INTEGRATION_FIELDS} }}"
+    scoped_query = f"integrations(team: $KEY) {{ {INTEGRATION_FIELDS} }}"
 
     # --- reading ------------------------------------------------------------
     def desired(self, manifest: Manifest) -> list[Resource]:
@@ -117,7 +117,7 @@ class IntegrationKind(Kind):
 
     def from_live(self, data: LiveData) -> list[Resource]:
         found: dict[Address, Resource] = {}
-        for team, integrations in sorted(data.scoped("team", "integrations").items()):
+        for team, integrations in sorted(data.scoped("team", self.name).items()):
             ordered = sorted(integrations or [], key=lambda item: (item.get("createdAt") or 0, item["id"]))
             for integration in ordered:
                 address = integration_address(team, integration["name"])
