@@ -37,7 +37,7 @@ class PlanOptions:
 
 def make_plan(manifest: Manifest, live: LiveState, kinds: Sequence[Kind], options: PlanOptions) -> Plan:
     """Diff the manifests against live state and return the ordered plan."""
-    desired = collect_desired(manifest, kinds)
+    desired, live = link_resources(collect_desired(manifest, kinds), live, kinds)
     check_references(desired, live)
     known = set(desired) | set(live.resources)
     targets = parse_addresses(options.targets, "--target")
@@ -77,6 +77,22 @@ def collect_desired(manifest: Manifest, kinds: Sequence[Kind]) -> dict[Address, 
                 raise PlanError(f"{resource.address} is declared twice: at {first} and at {second}")
             desired[resource.address] = resource
     return desired
+
+
+def link_resources(
+    desired: Mapping[Address, Resource], live: LiveState, kinds: Sequence[Kind]
+) -> tuple[dict[Address, Resource], LiveState]:
+    """Let each kind share facts between its declared and live resources (``Kind.link``)."""
+    names = {kind.name for kind in kinds}
+    linked: dict[Address, Resource] = {}
+    resources = {address: r for address, r in live.resources.items() if r.kind not in names}
+    for kind in kinds:
+        mine = [resource for resource in desired.values() if resource.kind == kind.name]
+        kind_desired, kind_live = kind.link(mine, live)
+        linked.update((resource.address, resource) for resource in kind_desired)
+        resources.update((resource.address, resource) for resource in kind_live)
+    ordered = {address: linked.get(address, resource) for address, resource in desired.items()}
+    return ordered, LiveState(resources, live.catalog, live.fingerprints)
 
 
 def _change(draft: DraftChange, steps: tuple[Step, ...], graph: Graph) -> Change:
