@@ -1,0 +1,89 @@
+"""Rules JSON Schema cannot express: unique keys across files, one default model per
+project, one role per team for a user, a grader metric that clashes with a declared one.
+
+Must not import: api, live, plan, apply, render.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adaptive_plan.manifest.addresses import TOP_LEVEL, iter_resources
+from adaptive_plan.manifest.diagnostics import Collector
+from adaptive_plan.manifest.yaml_loader import Path
+
+
+def check_rules(document: dict[str, Any], collector: Collector) -> None:
+    check_duplicates(document, collector)
+    for index, project in enumerate(document.get("projects") or []):
+        if isinstance(project, dict):
+            _one_default(project, ("projects", index), collector)
+            _grader_metrics(project, ("projects", index), collector)
+    for index, user in enumerate(document.get("users") or []):
+        if isinstance(user, dict):
+            _one_role_per_team(user, ("users", index), collector)
+
+
+def _identity_field(path: Path, item: dict[str, Any]) -> str:
+    if len(path) == 2:
+        if path[0] == "integrations":
+            return "name"
+        if path[0] == "users" and "email" not in item:
+            return "name"
+        return TOP_LEVEL[str(path[0])][1] or "key"
+    return {"shares": "team", "models": "model"}.get(str(path[2]), "key")
+
+
+def check_duplicates(document: dict[str, Any], collector: Collector) -> None:
+    """The same address declared twice, within or across files: an error naming both places."""
+    seen: dict[str, Path] = {}
+    for address, path, item in iter_resources(document):
+        if "[" in address.rsplit("/", 1)[-1].split(".", 1)[0]:
+            continue  # unkeyed entry: the schema reports the missing key
+        field = _identity_field(path, item)
+        if address in seen:
+            first = collector.marks.value((*seen[address], field)) or collector.marks.value(seen[address])
+            collector.at((*path, field), f"declared twice (first at {first})")
+        else:
+            seen[address] = path
+
+
+def _one_default(project: dict[str, Any], path: Path, collector: Collector) -> None:
+    first: Path | None = None
+    for index, deployment in enumerate(project.get("models") or []):
+        if isinstance(deployment, dict) and deployment.get("default") is True:
+            here: Path = (*path, "models", index, "default")
+            if first is None:
+                first = here
+            else:
+                where = collector.marks.value(first)
+                collector.at(here, f"a project has one default model; another is marked default at {where}")
+
+
+def _grader_metrics(project: dict[str, Any], path: Path, collector: Collector) -> None:
+    declared = {m.get("key"): i for i, m in enumerate(project.get("metrics") or []) if isinstance(m, dict)}
+    for index, grader in enumerate(project.get("graders") or []):
+        metric = grader.get("metric") if isinstance(grader, dict) else None
+        if isinstance(metric, dict) and metric.get("key") in declared:
+            where = collector.marks.value((*path, "metrics", declared[metric["key"]], "key"))
+            message = (
+                f"metric {metric['key']!r} is also declared in this project's metrics at {where}; "
+                f"write `metric: {metric['key']}` to score into it"
+            )
+            collector.at((*path, "graders", index, "metric", "key"), message)
+
+
+def _one_role_per_team(user: dict[str, Any], path: Path, collector: Collector) -> None:
+    seen: dict[str, int] = {}
+    for index, membership in enumerate(user.get("teams") or []):
+        team = membership.get("team") if isinstance(membership, dict) else None
+        if not isinstance(team, str):
+            continue
+        if team in seen:
+            first = collector.marks.value((*path, "teams", seen[team], "team"))
+            collector.at(
+                (*path, "teams", index, "team"),
+                f"team {team!r} is listed twice (first at {first}); a user holds one role per team",
+            )
+        else:
+            seen[team] = index

@@ -1,0 +1,210 @@
+"""``load_manifests``: files -> variables -> templates -> YAML -> schema -> merged
+manifest -> rules, references, recipe files and secrets; every problem at once.
+
+This is the manifest room's public entry point. It raises ``ManifestError`` with
+all errors (and the warnings found alongside them) when anything is invalid, and
+otherwise returns the ``Manifest`` plus its warnings.
+
+Must not import: api, live, plan, apply, render.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from adaptive_plan.manifest import secrets_check
+from adaptive_plan.manifest.addresses import iter_resources
+from adaptive_plan.manifest.checks import check_rules
+from adaptive_plan.manifest.diagnostics import Collector
+from adaptive_plan.manifest.files import ManifestFile, discover, read_text
+from adaptive_plan.manifest.marks import MarkTable
+from adaptive_plan.manifest.merge import merge_documents
+from adaptive_plan.manifest.recipes import load_recipes
+from adaptive_plan.manifest.references import check_references
+from adaptive_plan.manifest.schema import check_document
+from adaptive_plan.manifest.template import TemplateProblem, make_environment, render
+from adaptive_plan.manifest.variables import VariableResolver
+from adaptive_plan.manifest.yaml_loader import LIST_SECTIONS, Document, Marks, YamlProblem, load_documents
+from adaptive_plan.model.errors import Diagnostic, ManifestError
+from adaptive_plan.model.manifest import Manifest
+from adaptive_plan.model.source import SourceMark
+
+Mode = Literal["validate", "plan", "apply"]
+
+
+@dataclass
+class LoadResult:
+    """The merged manifest, its warnings, and how many resources it declares."""
+
+    manifest: Manifest
+    warnings: list[Diagnostic] = field(default_factory=list)
+    resource_count: int = 0
+
+
+def load_manifests(
+    paths: Sequence[str],
+    *,
+    var_files: Sequence[str] = (),
+    var_overrides: Mapping[str, str] | None = None,
+    mode: Mode = "validate",
+    environ: Mapping[str, str] | None = None,
+) -> LoadResult:
+    """Load, render, validate and merge the manifests under ``paths``.
+
+    ``mode``: at "apply" an unset ``secret()`` variable is an error, otherwise a warning.
+    ``environ``: where secrets are looked up (default ``os.environ``); values are never kept.
+    Raises ``ManifestError`` carrying every error (then the warnings) when invalid.
+    """
+    with _gc_paused():
+        return _load(list(paths) or ["."], var_files, var_overrides or {}, mode, environ)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Building a large document allocates millions of objects and no cycles; pausing the
+    cyclic collector meanwhile halves load time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load(
+    paths: list[str],
+    var_files: Sequence[str],
+    overrides: Mapping[str, str],
+    mode: Mode,
+    environ: Mapping[str, str] | None,
+) -> LoadResult:
+    marks = Marks()
+    collector = Collector(marks)
+    files, problems = discover(paths)
+    for problem in problems:
+        collector.add(problem)
+    texts = _read(files, collector)
+    variables = _variables(texts, var_files, overrides, collector)
+    documents, rendered = _parse(files, texts, variables, marks, collector)
+    document = merge_documents(documents, collector)
+    collector.document = document
+    check_rules(document, collector)
+    check_references(document, collector)
+    recipes = load_recipes(document, collector, {f.path: f.root for f in files})
+    secrets_check.wrap_and_check(
+        document, [d for d in documents if d.file in rendered.secret_files], collector, mode, environ
+    )
+    if collector.has_errors:
+        raise ManifestError(diagnostics=collector.errors + collector.warnings)
+    manifest = Manifest(
+        document=document,
+        marks=MarkTable(marks.values),  # type: ignore[arg-type]  # a lazy read-only mapping
+        recipe_sources=recipes,
+        files=tuple(f.path for f in files),
+        input_hash=rendered.digest(),
+    )
+    count = sum(1 for _ in iter_resources(document))
+    return LoadResult(manifest=manifest, warnings=collector.warnings, resource_count=count)
+
+
+def _read(files: list[ManifestFile], collector: Collector) -> dict[str, str]:
+    texts: dict[str, str] = {}
+    for file in files:
+        text = read_text(file.path)
+        if isinstance(text, Diagnostic):
+            collector.add(text)
+        elif not text.strip():
+            collector.add(
+                Diagnostic(
+                    "file is empty: a manifest needs at least `version: 1`", SourceMark(file.path, 1, 1)
+                )
+            )
+        else:
+            texts[file.path] = text
+    return texts
+
+
+def _variables(
+    texts: dict[str, str], var_files: Sequence[str], overrides: Mapping[str, str], collector: Collector
+) -> dict[str, Any]:
+    resolver = VariableResolver()
+    for file, text in texts.items():
+        resolver.add_defaults(text, file)
+    resolver.add_var_files(var_files)
+    resolver.add_overrides(overrides)
+    for problem in resolver.problems:
+        collector.add(problem)
+    return resolver.values
+
+
+@dataclass
+class _Rendered:
+    """What was rendered, for the input hash and the secret scan."""
+
+    texts: list[tuple[str, str]] = field(default_factory=list)
+    secret_files: set[str] = field(default_factory=set)
+
+    def digest(self) -> str:
+        digest = hashlib.sha256()
+        for name, text in self.texts:
+            digest.update(name.encode("utf-8") + b"\0" + text.encode("utf-8") + b"\0")
+        return digest.hexdigest()
+
+
+def _parse(
+    files: list[ManifestFile],
+    texts: dict[str, str],
+    variables: dict[str, Any],
+    marks: Marks,
+    collector: Collector,
+) -> tuple[list[Document], _Rendered]:
+    env = make_environment()
+    offsets: dict[str, int] = {}
+    documents: list[Document] = []
+    rendered = _Rendered()
+    for file in files:
+        if file.path not in texts:
+            continue
+        try:
+            text = render(env, texts[file.path], file.path, variables)
+            loaded = load_documents(text, file.path, marks, dict(offsets))
+        except (TemplateProblem, YamlProblem) as problem:
+            collector.add(problem.diagnostic)
+            continue
+        loaded = [d for d in loaded if d.data is not None]
+        if not loaded:
+            collector.add(
+                Diagnostic("file holds no YAML document (only comments?)", SourceMark(file.path, 1, 1))
+            )
+            continue
+        rendered.texts.append((file.relative, text))
+        if secrets_check.TOKEN_MARKER in text:
+            rendered.secret_files.add(file.path)
+        for document in loaded:
+            _check_schema(document, offsets, collector)
+        documents.extend(loaded)
+    return documents, rendered
+
+
+def _check_schema(document: Document, offsets: dict[str, int], collector: Collector) -> None:
+    """Schema problems of one document; advances ``offsets`` past its section items."""
+    data = document.data
+    if not isinstance(data, dict):
+        message = "a manifest must be a mapping of sections (version, teams, projects ...)"
+        collector.add(Diagnostic(message, document.mark))
+        return
+    for path, on_key, message in check_document(data, offsets):
+        if len(path) > 1:
+            collector.at(path, message, key=on_key)
+        else:  # top-level paths repeat across documents: use this document's own marks
+            marks = document.top_keys if on_key else document.top
+            collector.add(Diagnostic(message, marks.get(str(path[0])) if path else document.mark))
+    for section, items in data.items():
+        if isinstance(items, list) and section in LIST_SECTIONS:
+            offsets[section] = offsets.get(section, 0) + len(items)

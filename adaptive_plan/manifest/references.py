@@ -1,0 +1,89 @@
+"""Reference checks against the manifest itself (offline).
+
+A reference to something the manifests do not declare is not an error here: it
+may be built in (team ``default``, roles ``admin``/``editor``/``read-only``, base
+models) or made by hand. It is a *warning* saying it must already exist live, with
+a close-match suggestion; ``plan`` checks it against live state.
+
+References: a project's team; a share's team and role; a user's team and role;
+an integration's team; a deployment's model; a judge's or prebuilt grader's model;
+a grader's metric (by key, within its project).
+
+Must not import: api, live, plan, apply, render.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from adaptive_plan.manifest.diagnostics import Collector, did_you_mean
+from adaptive_plan.manifest.yaml_loader import Path
+
+BUILT_IN = {"team": {"default"}, "role": {"admin", "editor", "read-only"}, "model": set()}
+
+
+def _keys(document: dict[str, Any], section: str) -> set[str]:
+    return {
+        i["key"] for i in document.get(section) or [] if isinstance(i, dict) and isinstance(i.get("key"), str)
+    }
+
+
+def check_references(document: dict[str, Any], collector: Collector) -> None:
+    declared = {
+        "team": _keys(document, "teams"),
+        "role": _keys(document, "roles"),
+        "model": _keys(document, "models"),
+    }
+    for kind, value, path in _references(document):
+        if not isinstance(value, str) or value in declared[kind]:
+            continue
+        hint = did_you_mean(value, declared[kind] | BUILT_IN[kind])
+        message = f"{kind} {value!r} is not declared in the manifests; it must already exist live{hint}"
+        collector.at(path, message, severity="warning")
+    for index, project in enumerate(document.get("projects") or []):
+        if isinstance(project, dict):
+            _metric_references(project, ("projects", index), collector)
+
+
+def _references(document: dict[str, Any]) -> Iterator[tuple[str, Any, Path]]:
+    """(kind, referenced key, path of the reference) for every team/role/model reference."""
+    for index, user in _entries(document.get("users")):
+        for m_index, membership in _entries(user.get("teams")):
+            yield "team", membership.get("team"), ("users", index, "teams", m_index, "team")
+            yield "role", membership.get("role"), ("users", index, "teams", m_index, "role")
+    for index, integration in _entries(document.get("integrations")):
+        yield "team", integration.get("team"), ("integrations", index, "team")
+    for index, project in _entries(document.get("projects")):
+        base: Path = ("projects", index)
+        if "team" in project:
+            yield "team", project["team"], (*base, "team")
+        for s_index, share in _entries(project.get("shares")):
+            yield "team", share.get("team"), (*base, "shares", s_index, "team")
+            yield "role", share.get("role"), (*base, "shares", s_index, "role")
+        for d_index, deployment in _entries(project.get("models")):
+            yield "model", deployment.get("model"), (*base, "models", d_index, "model")
+        for g_index, grader in _entries(project.get("graders")):
+            for variant in ("judge", "prebuilt"):
+                config = grader.get(variant)
+                if isinstance(config, dict) and "model" in config:
+                    yield "model", config["model"], (*base, "graders", g_index, variant, "model")
+
+
+def _entries(items: Any) -> Iterator[tuple[int, dict[str, Any]]]:
+    if isinstance(items, list):
+        for index, item in enumerate(items):
+            if isinstance(item, dict):
+                yield index, item
+
+
+def _metric_references(project: dict[str, Any], base: Path, collector: Collector) -> None:
+    metrics = {m["key"] for _, m in _entries(project.get("metrics")) if isinstance(m.get("key"), str)}
+    for index, grader in _entries(project.get("graders")):
+        metric = grader.get("metric")
+        if isinstance(metric, str) and metric not in metrics:
+            message = (
+                f"metric {metric!r} is not declared in this project's metrics; "
+                f"it must already exist live{did_you_mean(metric, metrics)}"
+            )
+            collector.at((*base, "graders", index, "metric"), message, severity="warning")

@@ -1,0 +1,126 @@
+"""Rendering manifest files with Jinja2 before YAML parsing.
+
+Templates run in a ``SandboxedEnvironment`` with ``StrictUndefined``. Besides
+Jinja's harmless built-ins (``range``, ``dict``, ``namespace`` ...) they see two
+names: ``vars`` (the merged variables) and ``secret(NAME)``, which
+returns an opaque token (``model.secrets.secret_token``) instead of the value, so
+a rendered document never holds a secret and a template cannot print the
+environment. Every failure becomes a Diagnostic with the file and line.
+
+Must not import: api, live, plan, apply, render.
+"""
+
+from __future__ import annotations
+
+import difflib
+import sys
+import traceback
+from collections.abc import Mapping
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
+
+from adaptive_plan.model.errors import Diagnostic
+from adaptive_plan.model.secrets import secret_token
+from adaptive_plan.model.source import SourceMark
+
+_MARKERS = ("{{", "{%", "{#")
+_TEMPLATE_FILE = "<template>"
+
+
+class TemplateProblem(Exception):
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+class Variables(dict):  # type: ignore[type-arg]
+    """The ``vars`` object: a plain mapping whose misses say which variable is undefined."""
+
+
+class _Undefined(StrictUndefined):
+    """StrictUndefined with messages that name the variable and suggest close matches."""
+
+    __slots__ = ()
+
+    @property
+    def _undefined_message(self) -> str:
+        obj, name = self._undefined_obj, self._undefined_name
+        if isinstance(obj, Variables):
+            return f"undefined variable 'vars.{name}'{_suggest(str(name), list(obj))}"
+        if name == "env":
+            return "'env' is undefined: environment variables are reachable only through secret('NAME')"
+        return str(super()._undefined_message)
+
+
+def _suggest(name: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(name, choices, n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _secret(name: Any) -> str:
+    if not isinstance(name, str):
+        raise ValueError(f"secret() takes the name of an environment variable, not {type(name).__name__}")
+    return secret_token(name)
+
+
+def make_environment() -> SandboxedEnvironment:
+    """The sandbox every manifest is rendered in."""
+    env = SandboxedEnvironment(
+        undefined=_Undefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["secret"] = _secret
+    return env
+
+
+def render(env: SandboxedEnvironment, text: str, file: str, variables: Mapping[str, Any]) -> str:
+    """The rendered text; a file with no template markers is returned as is."""
+    if not any(marker in text for marker in _MARKERS):
+        return text
+    try:
+        template = env.from_string(text)
+        return template.render(vars=Variables(variables))
+    except TemplateSyntaxError as error:
+        raise TemplateProblem(
+            _diagnostic(f"template syntax error: {error.message}", text, file, error.lineno)
+        ) from None
+    except SecurityError as error:
+        message = f"template refused by the sandbox: {error}"
+        raise TemplateProblem(_diagnostic(message, text, file, _template_line())) from None
+    except TemplateError as error:
+        message = f"template error: {error.message}" if error.message else "template error"
+        raise TemplateProblem(_diagnostic(message, text, file, _template_line(), _name_of(error))) from None
+    except (ValueError, TypeError, ArithmeticError, LookupError) as error:
+        raise TemplateProblem(_diagnostic(f"template error: {error}", text, file, _template_line())) from None
+
+
+def _template_line() -> int:
+    """The template line being rendered when the current exception was raised."""
+    line = 1
+    for frame in traceback.extract_tb(sys.exc_info()[2]):
+        if frame.filename == _TEMPLATE_FILE and frame.lineno:
+            line = frame.lineno
+    return line
+
+
+def _name_of(error: TemplateError) -> str | None:
+    message = error.message or ""
+    if message.startswith("undefined variable 'vars."):
+        return message.split("'")[1].removeprefix("vars.")
+    return None
+
+
+def _diagnostic(message: str, text: str, file: str, line: int, needle: str | None = None) -> Diagnostic:
+    lines = text.splitlines()
+    source = lines[line - 1] if 0 < line <= len(lines) else ""
+    column = 1
+    for candidate in (needle, "{{", "{%"):
+        if candidate and candidate in source:
+            column = source.index(candidate) + 1
+            break
+    return Diagnostic(message, SourceMark(file, line, column))
