@@ -39,21 +39,25 @@ def execute_plan(
 ) -> ApplyReport:
     """Apply every step of ``plan``; never raises for a failed step (see the report)."""
     steps = {step.id: step for step in plan.steps()}
+    position = {step_id: index for index, step_id in enumerate(steps)}
     sorter = _sorter(steps)
     runner = _Runner(client, os.environ if environ is None else environ, wait_timeout)
+    limit = max(1, parallelism)
     report = ApplyReport()
     blocked: dict[str, str] = {}  # step id -> the failed step it waits for
+    ready: list[str] = []
     running: dict[Future[str | None], tuple[Step, float]] = {}
-    with ThreadPoolExecutor(max_workers=max(1, parallelism), thread_name_prefix="apply") as pool:
+    with ThreadPoolExecutor(max_workers=limit, thread_name_prefix="apply") as pool:
         while sorter.is_active():
-            for step_id in sorter.get_ready():
-                step = steps[step_id]
+            ready = sorted([*ready, *sorter.get_ready()], key=position.__getitem__)
+            while ready and len(running) < limit:
+                step = steps[ready.pop(0)]
                 cause = next((blocked[a] for a in step.after if a in blocked), None)
                 if cause is not None:
-                    blocked[step_id] = cause
+                    blocked[step.id] = cause
                     report.skipped.append((step, cause))
                     on_event(StepSkipped(step.id, step.address, step.verb, cause))
-                    sorter.done(step_id)
+                    sorter.done(step.id)
                     continue
                 on_event(StepStarted(step.id, step.address, step.verb))
                 running[pool.submit(runner.run, step)] = (step, time.monotonic())
