@@ -27,6 +27,7 @@ from adaptive_plan.emulator.store import Store
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
     server: _Server
 
     def _serve(self) -> None:
@@ -105,7 +106,9 @@ def start_emulator(
     faults = faults or Faults()
     stats = Stats()
     server = _Server((host, port), create_app(store, faults, deploy_delay=deploy_delay, stats=stats))
-    thread = threading.Thread(target=server.serve_forever, name="adaptive-emulator", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="adaptive-emulator", daemon=True
+    )
     thread.start()
     bound_host, bound_port = server.server_address[:2]
     url = f"http://{bound_host}:{bound_port}"

@@ -6,6 +6,7 @@ reads the same-named key of its parent dict (graphql-core's default resolver).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from importlib import resources
 
 from graphql import GraphQLObjectType, GraphQLSchema
@@ -48,7 +49,9 @@ def schema_sdl() -> str:
     return resources.files("adaptive_plan.emulator").joinpath("schema.graphql").read_text(encoding="utf-8")
 
 
+@lru_cache(maxsize=1)
 def build_schema() -> GraphQLSchema:
+    """The executable schema (built once per process; resolvers keep no state of their own)."""
     schema = build_sdl(schema_sdl())
     for area in AREAS:
         for type_name, fields in area.R.map.items():
