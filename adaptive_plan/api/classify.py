@@ -4,14 +4,16 @@ GraphQL errors come with HTTP 200 (ADAPTIVE_API.md §2.1); the category is read 
 first error, as the official SDK does, and the message joins all of them with ``"; "``.
 Rules, first match wins:
 
-    extensions.code UNAUTHENTICATED                            -> AuthError
-    "EntityNotFound:" / code NOT_FOUND                         -> NotFoundError
-    "already exists" / "duplicate" / "unique constraint"       -> ConflictError
-    code FORBIDDEN / "permission" / "forbidden" / "not allowed" -> ForbiddenError (+ .permission)
+    extensions.code UNAUTHENTICATED, "Unauthorized:"            -> AuthError
+    "EntityNotFound:" anywhere / code NOT_FOUND                -> NotFoundError
+    "Forbidden:" / "Conflict:" / "Invalid input:" / "Bad request:" prefixes -> their category
+    "already exists" / "duplicate" / "unique ..." / code CONFLICT -> ConflictError
+    "permission ... required" / "forbidden" / "not allowed" / code FORBIDDEN -> ForbiddenError
     no ``path`` (request-level), validation codes, or wording
     such as "Syntax Error", "Cannot query field", "invalid"   -> ValidationError
     anything else                                              -> OperationError
 
+``ForbiddenError.permission`` is the first ``area:action`` identifier in the message.
 Every message passes through the request's ``Scrubber`` before it is stored.
 """
 
@@ -30,7 +32,11 @@ from adaptive_plan.api.config import ENV_URL, GRAPHQL_PATH
 Scrub = Callable[[str], str]
 
 _CONFLICT = re.compile(r"already exists|duplicate|unique constraint|uniqueness", re.I)
-_FORBIDDEN = re.compile(r"permission|forbidden|not allowed|not permitted|access denied", re.I)
+_FORBIDDEN = re.compile(
+    r"permission\b.*\brequired|(permission|access) denied|(insufficient|missing) permission|"
+    r"forbidden|not allowed|not permitted",
+    re.I,
+)
 _PERMISSION_ID = re.compile(r"\b([a-z][a-z0-9_]*(?::[a-z0-9_*]+)+)\b")
 _INVALID = re.compile(
     r"syntax error|cannot query field|unknown (argument|type|field)|got invalid value|"
@@ -53,12 +59,25 @@ def _message(error: Any) -> str:
     return str(error)[:_MAX_BODY]
 
 
+_PREFIXES: dict[str, type[e.ApiError]] = {
+    "unauthorized": e.AuthError,
+    "unauthenticated": e.AuthError,
+    "forbidden": e.ForbiddenError,
+    "conflict": e.ConflictError,
+    "invalid input": e.ValidationError,
+    "bad request": e.ValidationError,
+}
+
+
 def _category(first: dict, message: str) -> type[e.ApiError]:
     code = _code(first)
     if code == "UNAUTHENTICATED":
         return e.AuthError
     if "EntityNotFound:" in message or code == "NOT_FOUND":
         return e.NotFoundError
+    prefix = message.split(":", 1)[0].strip().lower() if ":" in message else ""
+    if prefix in _PREFIXES:
+        return _PREFIXES[prefix]
     if code == "CONFLICT" or _CONFLICT.search(message):
         return e.ConflictError
     if code == "FORBIDDEN" or _FORBIDDEN.search(message):

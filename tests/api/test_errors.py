@@ -115,3 +115,16 @@ def test_rest_not_found_and_success(fresh, make_client) -> None:
     response = client.rest("POST", "upload/init", json={"content_type": "application/jsonl",
                                                          "metadata": None, "total_parts_count": 1})
     assert response.json()["session_id"]
+
+
+CREATE_ROLE = """
+mutation CreateRole($input: RoleCreate!) { createRole(input: $input) { id key permissions } }
+"""
+
+
+def test_invalid_input_naming_a_permission_is_validation(fresh, make_client, unique) -> None:
+    client = make_client()
+    variables = {"input": {"key": unique("role"), "name": "R", "permissions": ["nosuch:thing"]}}
+    with pytest.raises(ValidationError) as caught:
+        client.execute(CREATE_ROLE, variables)
+    assert caught.value.message.startswith("Invalid input: unknown permission")
