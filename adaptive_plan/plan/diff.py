@@ -160,7 +160,8 @@ def _delete(kind: Kind, actual: Resource, live: LiveState, why: str) -> DraftCha
         instead = behaviour.note or "it cannot be deleted"
         note = f"{actual.address} is {why}, but {instead}; it is left in place"
         return DraftChange(actual.address, kind, Action.NOOP, None, actual, reason=note, warnings=(note,))
-    attributes = tuple(_mark(AttrChange(path, value, None)) for path, value in sorted(actual.attrs.items()))
+    present = sorted((path, value) for path, value in actual.attrs.items() if value is not None)
+    attributes = tuple(_mark(AttrChange(path, value, None)) for path, value in present)
     return DraftChange(
         address=actual.address,
         kind=kind,

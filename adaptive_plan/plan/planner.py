@@ -105,9 +105,16 @@ def _change(draft: DraftChange, steps: tuple[Step, ...], graph: Graph) -> Change
         steps=steps,
         depends_on=tuple(sorted(str(address) for address in graph[draft.address])),
         reason=draft.reason,
-        warnings=draft.warnings,
+        warnings=draft.warnings + _silent(draft),
         source=str(source) if source is not None else None,
     )
+
+
+def _silent(draft: DraftChange) -> tuple[str, ...]:
+    """A change that sends nothing must say so, never look like it will happen."""
+    if draft.action is Action.NOOP or draft.specs or draft.warnings:
+        return ()
+    return ("the API has no call for this change; nothing will be sent",)
 
 
 def _replace_warnings(replace: Iterable[Address], drafts: Mapping[Address, DraftChange]) -> list[str]:

@@ -70,9 +70,11 @@ def _change_block(change: Change, palette: Palette) -> list[str]:
 def _attribute_line(attr: AttrChange, action: Action, palette: Palette) -> str:
     before = format_value(attr.before, sensitive=attr.sensitive)
     after = format_value(attr.after, sensitive=attr.sensitive)
+    if action is Action.DELETE:
+        return palette.paint("-", "red") + f" {attr.path}: {before}"
     if action is Action.CREATE or (attr.before is None and not attr.sensitive):
         return palette.paint("+", "green") + f" {attr.path}: {after}"
-    if action is Action.DELETE or attr.after is None:
+    if attr.after is None:
         return palette.paint("-", "red") + f" {attr.path}: {before}"
     if attr.sensitive and attr.before is None:
         return palette.paint("~", "yellow") + f" {attr.path}: {after} (write-only, sent again)"

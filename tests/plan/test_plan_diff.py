@@ -189,3 +189,22 @@ def test_kind_warnings_reach_the_change() -> None:
     assert by_address(plan)["project.p/deployment.m"].warnings == (
         "detaching project.p/deployment.m deletes it",
     )
+
+
+def test_a_change_the_api_cannot_make_says_so() -> None:
+    class NoUpdate(FakeKind):
+        def update_steps(self, desired, actual, changes):
+            return []
+
+    kinds = standard_kinds(team=NoUpdate("team"))
+    plan = make_plan(
+        manifest(declare("team.a", name="new")), live(res("team.a", name="old")), kinds, PlanOptions()
+    )
+    assert plan.changes[0].steps == ()
+    assert plan.changes[0].warnings == ("the API has no call for this change; nothing will be sent",)
+
+
+def test_a_delete_lists_the_live_values_it_removes() -> None:
+    state = live(res("project.p"), res("project.p/grader.g", judge="x", unit=None))
+    plan = make_plan(manifest(declare("project.p"), prune=True), state, standard_kinds(), PlanOptions())
+    assert by_address(plan)["project.p/grader.g"].attributes == (AttrChange("judge", "x", None),)
