@@ -7,6 +7,7 @@ field in the emulator fails here. Keys are unique per test, so tests share one e
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable, Iterator
 
@@ -98,3 +99,17 @@ def add_external_model(sdk: Adaptive, uniq) -> Callable[[str], str]:
 def external_model(add_external_model) -> str:
     """One fresh external model key (not attached to any project)."""
     return add_external_model()
+
+
+@pytest.fixture
+def internal_model(sdk: Adaptive, uniq) -> str:
+    """A fresh non-external model, imported from the HF hub (an async job); returns its key once listed."""
+    key = uniq("qwen")
+    sdk.models.add_hf_model(
+        hf_model_id="Qwen/Qwen3-0.6B", output_model_name=key, output_model_key=key, hf_token="hf_test"
+    )
+    deadline = time.monotonic() + 5.0
+    while sdk.models.get(key) is None:
+        assert time.monotonic() < deadline, f"imported model {key} never appeared in the registry"
+        time.sleep(0.05)
+    return key

@@ -44,10 +44,12 @@ def _keys(sdk, project: str) -> set[str | None]:
     return {dataset.key for dataset in sdk.datasets.list(project=project)}
 
 
-def test_small_upload_get_list_download(sdk, project, tmp_path, uniq) -> None:
+def test_small_upload_get_list_download(sdk, emulator, project, tmp_path, uniq) -> None:
     path = _small_file(tmp_path)
     key = uniq("ds")
+    before = len(emulator.stats.operations)
     created = sdk.datasets.upload(str(path), dataset_key=key, name="Support tickets", project=project)
+    assert emulator.stats.operations[before:] == ["LoadDataset"]  # the GraphQL multipart path
     assert isinstance(created, DatasetData)
     assert (created.key, created.name) == (key, "Support tickets")
     assert isinstance(created.kind, DatasetKind)
@@ -69,11 +71,16 @@ def test_name_defaults_to_key(sdk, project, tmp_path, uniq) -> None:
     assert sdk.datasets.upload(str(_small_file(tmp_path)), dataset_key=key, project=project).name == key
 
 
-def test_chunked_upload_over_five_mib(sdk, project, tmp_path, uniq) -> None:
+def test_chunked_upload_over_five_mib(sdk, emulator, project, tmp_path, uniq) -> None:
     path = _big_file(tmp_path)
     assert path.stat().st_size > FIVE_MIB
     key = uniq("big")
+    before = len(emulator.stats.operations)
     created = sdk.datasets.upload(str(path), dataset_key=key, project=project)
+    operations = emulator.stats.operations[before:]
+    assert "LoadDataset" not in operations  # the REST chunked path, then GraphQL to finish
+    assert operations[0] == "CreateDatasetFromMultipartUpload"
+    assert operations[-2:] == ["DatasetUploadProcessingStatus", "DescribeDataset"]
     assert (created.key, created.name) == (key, key)
     assert created.records in (None, sum(1 for _ in path.open()))
     assert key in _keys(sdk, project)

@@ -23,7 +23,6 @@ def test_attach_binds_and_deploys(sdk, project, external_model) -> None:
     assert service.model.key == external_model
     assert service.key == external_model
     assert service.desired_online is True
-    assert service.is_default is False
     services = _services(sdk, project)
     assert services[external_model].id == service.id
     assert services[external_model].model.online == ModelOnline.ONLINE
@@ -106,13 +105,25 @@ def test_detach_keeps_a_model_bound_elsewhere(sdk, project, external_model, uniq
     assert external_model in _services(sdk, other)
 
 
-def test_terminate_takes_the_model_offline(sdk, project, external_model, uniq) -> None:
+def test_attach_internal_model_comes_online(sdk, project, internal_model) -> None:
+    service = sdk.models.attach(model=internal_model, project=project, wait=True)
+    assert service.model.key == internal_model
+    assert service.model.is_external is False
+    assert service.model.online == ModelOnline.ONLINE
+    model = sdk.models.get(internal_model)
+    assert model is not None
+    assert model.online == ModelOnline.ONLINE
+
+
+def test_terminate_takes_the_model_offline(sdk, project, internal_model, uniq) -> None:
     other = uniq("proj2")
     sdk.projects.create(key=other)
-    sdk.models.attach(model=external_model, project=project, wait=True)
-    sdk.models.attach(model=external_model, project=other, wait=True)
-    message = sdk.models.terminate(model=external_model, force=True)
+    sdk.models.attach(model=internal_model, project=project, wait=True)
+    sdk.models.attach(model=internal_model, project=other, wait=True)
+    message = sdk.models.terminate(model=internal_model, force=True)
     assert isinstance(message, str)
-    model = sdk.models.get(external_model)
+    model = sdk.models.get(internal_model)
     assert model is not None
     assert model.online == ModelOnline.OFFLINE
+    assert _services(sdk, project)[internal_model].desired_online is False
+    assert _services(sdk, other)[internal_model].desired_online is False
