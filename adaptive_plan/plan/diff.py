@@ -52,7 +52,10 @@ def diff_resources(
     kinds: Mapping[str, Kind],
     replace: Collection[Address] = (),
 ) -> DiffResult:
-    """One draft change per address declared or live (live objects of unknown kinds are ignored)."""
+    """One draft change per address declared or live (live objects of unknown kinds are ignored).
+
+    ``replace``: addresses (and everything within them) whose write-only values are re-sent.
+    """
     result = DiffResult()
     for address, wanted in desired.items():
         kind = kinds[wanted.kind]
@@ -60,7 +63,8 @@ def diff_resources(
         if actual is None:
             result.changes.append(_create(kind, wanted, live))
         else:
-            result.changes.append(_update(kind, wanted, actual, live, forced=address in replace))
+            forced = any(address.is_within(target) for target in replace)
+            result.changes.append(_update(kind, wanted, actual, live, forced=forced))
     for address, actual in live.resources.items():
         kind = kinds.get(actual.kind)
         if address in desired or kind is None:

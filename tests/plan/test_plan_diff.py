@@ -208,3 +208,14 @@ def test_a_delete_lists_the_live_values_it_removes() -> None:
     state = live(res("project.p"), res("project.p/grader.g", judge="x", unit=None))
     plan = make_plan(manifest(declare("project.p"), prune=True), state, standard_kinds(), PlanOptions())
     assert by_address(plan)["project.p/grader.g"].attributes == (AttrChange("judge", "x", None),)
+
+
+def test_replace_of_a_parent_resends_the_write_only_values_within_it() -> None:
+    kinds = standard_kinds(grader=FakeKind("grader", parent="project", write_only=("token",)))
+    desired = manifest(
+        declare("project.p"), declare("project.p/grader.g", token=Sensitive(secret_token("T")))
+    )
+    state = live(res("project.p"), res("project.p/grader.g"))
+    plan = make_plan(desired, state, kinds, PlanOptions(replace=("project.p",)))
+    assert by_address(plan)["project.p/grader.g"].action is Action.UPDATE
+    assert by_address(plan)["project.p"].action is Action.NOOP
