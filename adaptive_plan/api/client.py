@@ -28,7 +28,7 @@ import os
 import random
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import httpx
@@ -145,8 +145,13 @@ class AdaptiveClient:
         idempotent: bool = True,
         probe: Callable[[], bool] | None = None,
         uploads: dict[str, Upload] | None = None,
+        sensitive: Iterable[str] | None = None,
     ) -> dict[str, Any]:
         """Run one GraphQL operation and return its ``data``.
+
+        ``sensitive``: the secret values inside ``variables``; when given, only they and the
+        API key are masked in error messages, so the server's message keeps resource names.
+        When None (the caller cannot tell), every variable value is masked.
 
         ``uploads`` maps variable paths to ``(filename, bytes, content_type)`` and switches
         to a multipart request. Returns ``{"__probed__": True}`` (``config.PROBED``) instead
@@ -155,7 +160,7 @@ class AdaptiveClient:
         name = _operation_name(document, operation_name)
         label = name or "anonymous operation"
         payload = {"query": document, "operationName": name, "variables": dict(variables or {})}
-        scrub = Scrubber.for_request(self._api_key, variables)
+        scrub = Scrubber.for_request(self._api_key, variables if sensitive is None else None, sensitive or ())
         if uploads:
             data, files = build_multipart(payload, uploads)
 
