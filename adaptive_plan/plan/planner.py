@@ -118,10 +118,11 @@ def _silent(draft: DraftChange) -> tuple[str, ...]:
 
 
 def _replace_warnings(replace: Iterable[Address], drafts: Mapping[Address, DraftChange]) -> list[str]:
+    """A ``--replace`` that changed nothing (no write-only values within it) is worth saying."""
     return [
-        f"--replace {address}: it has no write-only values to re-send and nothing else changed"
-        for address in replace
-        if address in drafts and drafts[address].action is Action.NOOP
+        f"--replace {target}: no write-only values to re-send and nothing else changed"
+        for target in replace
+        if all(draft.action is Action.NOOP for a, draft in drafts.items() if a.is_within(target))
     ]
 
 

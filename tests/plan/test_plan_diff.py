@@ -219,3 +219,4 @@ def test_replace_of_a_parent_resends_the_write_only_values_within_it() -> None:
     plan = make_plan(desired, state, kinds, PlanOptions(replace=("project.p",)))
     assert by_address(plan)["project.p/grader.g"].action is Action.UPDATE
     assert by_address(plan)["project.p"].action is Action.NOOP
+    assert plan.warnings == []
