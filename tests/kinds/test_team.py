@@ -1,0 +1,53 @@
+"""Teams against the real emulator: create, no spurious diff, rename cannot be applied, never listed."""
+
+from __future__ import annotations
+
+from _k1_flow import actions, apply, assert_equal_live, assert_no_changes, changes, load, plan
+
+from adaptive_plan.apply.waiting import make_probe
+from adaptive_plan.kinds.team import TeamKind
+
+
+def test_create_then_plan_is_empty(client, uniq, tmp_path) -> None:
+    key = uniq("team")
+    manifest = load(tmp_path, f"teams:\n  - key: {key}\n    name: Team {key}\n")
+    made = apply(client, manifest)
+    assert actions(made) == {f"team.{key}": "create"}
+    assert_equal_live(client, manifest, "team")
+    assert_no_changes(client, manifest)
+
+
+def test_name_defaults_to_key_and_undeclared_name_is_unmanaged(client, uniq, tmp_path) -> None:
+    key = uniq("team")
+    apply(client, load(tmp_path / "a", f"teams:\n  - key: {key}\n"))
+    assert client.execute("query { teams { key name } }")["teams"][-1] == {"key": key, "name": key}
+    assert_no_changes(client, load(tmp_path / "b", f"teams:\n  - key: {key}\n"))
+
+
+def test_rename_is_shown_with_a_warning_and_no_step(client, uniq, tmp_path) -> None:
+    key = uniq("team")
+    apply(client, load(tmp_path / "a", f"teams:\n  - key: {key}\n    name: Old\n"))
+    made = plan(client, load(tmp_path / "b", f"teams:\n  - key: {key}\n    name: New\n"))
+    change = changes(made)[f"team.{key}"]
+    assert [(a.path, a.before, a.after) for a in change.attributes] == [("name", "Old", "New")]
+    assert change.steps == ()
+    assert any("cannot be renamed" in warning for warning in change.warnings)
+
+
+def test_team_made_with_the_sdk_is_adopted_and_undeclared_teams_are_not_listed(sdk, client, uniq, tmp_path) -> None:
+    key = uniq("team")
+    sdk.teams.create(key=key, name="Made By Hand")
+    made = assert_no_changes(client, load(tmp_path, f"teams:\n  - key: {key}\n    name: Made By Hand\n"))
+    assert not [address for address in made.unmanaged if address.startswith("team.")]
+
+
+def test_create_probe_sees_the_team_once_it_exists(client, uniq) -> None:
+    from adaptive_plan.model.address import Address
+    from adaptive_plan.model.resource import Resource
+
+    key = uniq("team")
+    [create] = TeamKind().create_steps(Resource(Address("team", key), "team", {}))
+    probe = make_probe(client, create.probe, {})
+    assert probe() is False
+    client.execute(create.document, create.variables)
+    assert probe() is True
