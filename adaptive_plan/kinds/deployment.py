@@ -29,7 +29,14 @@ from adaptive_plan.model.plan import AttrChange, Poll
 from adaptive_plan.model.resource import Resource
 
 ALIAS = "deployment__projects"
+ARCHIVED_ALIAS = "deployment__archived"  # archived projects are read too: a declared one is unarchived
 POOLS_ALIAS = "deployment__pools"
+PROJECT_FIELDS = """key
+  modelServices {
+    id key isDefault desiredOnline status
+    placement { computePools maxTtftMs }
+    model { key isPublished projects(filter: {isArchived: null}) { key } }
+  }"""
 
 ADD_MODELS_TO_PROJECT = """mutation AddModelsToProject($input: AddModelsToProjectInput!) {
   addModelsToProject(input: $input) { success failures { model reason } }
@@ -95,15 +102,15 @@ class DeploymentKind(Kind):
     parent = "project"
     ownership = "prune"
     write_only = frozenset({"speculative_decoding"})
-    live_query = f"""{ALIAS}: projects {{
-  key
-  modelServices {{
-    id key isDefault desiredOnline status
-    placement {{ computePools maxTtftMs }}
-    model {{ key isPublished projects {{ key }} }}
-  }}
-}}
-{POOLS_ALIAS}: computePools {{ id key }}"""
+    live_query = "\n".join(
+        [
+            *(
+                f"{alias}: projects(filter: {{isArchived: {archived}}}) {{ {PROJECT_FIELDS} }}"
+                for alias, archived in ((ALIAS, "false"), (ARCHIVED_ALIAS, "true"))
+            ),
+            f"{POOLS_ALIAS}: computePools {{ id key }}",
+        ]
+    )
 
     def desired(self, manifest: Manifest) -> list[Resource]:
         resources = []
@@ -140,7 +147,7 @@ class DeploymentKind(Kind):
 
     def from_live(self, data: LiveData) -> list[Resource]:
         pools = {pool["id"]: pool["key"] for pool in data.first.get(POOLS_ALIAS) or []}
-        projects = data.first.get(ALIAS) or []
+        projects = [*(data.first.get(ALIAS) or []), *(data.first.get(ARCHIVED_ALIAS) or [])]
         bindings: dict[str, set[str]] = {}
         for project in projects:
             for service in project.get("modelServices") or []:
@@ -203,8 +210,8 @@ class DeploymentKind(Kind):
             ),
         ]
         follow_up: dict[str, Any] = {}
-        if attrs.get("default"):
-            follow_up["isDefault"] = True
+        if "default" in attrs:  # the server makes the first deployed model the default
+            follow_up["isDefault"] = attrs["default"]
         if not online:
             follow_up["desiredOnline"] = False
         if follow_up:

@@ -25,6 +25,8 @@ from adaptive_plan.model.plan import AttrChange, Poll
 from adaptive_plan.model.resource import Resource
 
 ALIAS = "metric__projects"
+ARCHIVED_ALIAS = "metric__archived"  # archived projects are read too: a declared one is unarchived
+PROJECT_FIELDS = "key metrics { id key name kind scoringType description unit category }"
 
 CREATE_METRIC = """mutation CreateMetric($project: IdOrKey!, $input: MetricCreate!) {
   createMetric(project: $project, input: $input) { id key }
@@ -119,10 +121,10 @@ class MetricKind(Kind):
     name = "metric"
     parent = "project"
     ownership = "prune"
-    live_query = f"""{ALIAS}: projects {{
-  key
-  metrics {{ id key name kind scoringType description unit category }}
-}}"""
+    live_query = "\n".join(
+        f"{alias}: projects(filter: {{isArchived: {archived}}}) {{ {PROJECT_FIELDS} }}"
+        for alias, archived in ((ALIAS, "false"), (ARCHIVED_ALIAS, "true"))
+    )
 
     def desired(self, manifest: Manifest) -> list[Resource]:
         resources = []
@@ -144,7 +146,7 @@ class MetricKind(Kind):
 
     def from_live(self, data: LiveData) -> list[Resource]:
         resources = []
-        for project in data.first.get(ALIAS) or []:
+        for project in [*(data.first.get(ALIAS) or []), *(data.first.get(ARCHIVED_ALIAS) or [])]:
             project_address = Address("project", project["key"])
             for metric in project.get("metrics") or []:
                 if metric.get("category") != "USER" or not metric.get("key"):

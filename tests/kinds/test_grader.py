@@ -1,0 +1,194 @@
+"""The grader kind against the real emulator: every grader type created and equal on re-read,
+judge templates defaulted (SDK's) but compared only when declared, locked graders unlocked
+around updates and deletes, metric updates vs replace, graders made with the official SDK."""
+
+from __future__ import annotations
+
+from _k2_flow import assert_converged, converge, desired_of, live_of, load, run_steps
+
+from adaptive_plan.kinds._judge_templates import SYSTEM_TEMPLATE, USER_TEMPLATE
+from adaptive_plan.kinds.grader import GraderKind
+from adaptive_plan.kinds.metric import MetricKind
+from adaptive_plan.model.address import Address
+
+KIND = GraderKind()
+JUDGE = "llama-3.3-70b-instruct"
+
+GRADERS = """
+version: 1
+projects:
+  - key: {project}
+    metrics:
+      - {{key: helpful, kind: scalar, scoring: higher_is_better, description: shared}}
+    graders:
+      - key: politeness
+        name: Politeness
+        locked: {locked}
+        metric: {{key: polite, name: {metric_name}, kind: {metric_kind}, description: is it polite}}
+        judge:
+          model: {judge}
+          criteria: {criteria}
+          examples:
+            - input: [{{role: user, content: hi}}]
+              output: hello dear
+              pass: true
+              reasoning: polite
+            - input: [{{role: user, content: hi}}]
+              output: go away
+              pass: false
+      - key: faithful
+        prebuilt: {{criteria: faithfulness, model: {judge}}}
+      - key: remote-check
+        {remote}
+      - key: tone
+        metric: helpful
+        custom: {{description: tone check}}
+      - key: length
+        function:
+          source: |
+            async def grade(sample):
+                return 1.0
+          description: short is good
+"""
+
+
+def _manifest(tmp_path, project, **overrides):
+    values = {
+        "project": project,
+        "judge": JUDGE,
+        "locked": True,
+        "metric_name": "Polite",
+        "metric_kind": "bool",
+        "criteria": "The reply is polite.",
+        "remote": "remote: {url: 'https://grader.example/score'}",
+        **overrides,
+    }
+    return load(tmp_path, GRADERS.format(**values))
+
+
+def _address(project: str, key: str) -> Address:
+    return Address("grader", key, Address("project", project))
+
+
+def test_every_type_created_then_equal_on_every_managed_attribute(client, project, tmp_path) -> None:
+    manifest = _manifest(tmp_path, project)
+    live = converge(client, KIND, manifest)
+    assert_converged(client, KIND, manifest)
+    politeness = live[_address(project, "politeness")]
+    assert politeness.attrs["locked"] is True
+    assert politeness.attrs["metric.key"] == "polite" and politeness.attrs["metric.kind"] == "bool"
+    assert politeness.attrs["judge.system_template"] == SYSTEM_TEMPLATE, "the SDK's template is sent"
+    assert politeness.attrs["judge.user_template"] == USER_TEMPLATE
+    assert live[_address(project, "faithful")].attrs["prebuilt.criteria"] == "faithfulness"
+    assert live[_address(project, "tone")].attrs["metric.description"] == "shared"
+    wanted = desired_of(manifest, KIND)[_address(project, "politeness")]
+    assert "judge.system_template" not in wanted.attrs, "templates are compared only when declared"
+    assert Address("model", JUDGE) in wanted.refs
+
+
+def test_a_metric_named_by_a_grader_is_the_graders_not_a_metric_resource(client, project, tmp_path) -> None:
+    manifest = _manifest(tmp_path, project)
+    converge(client, KIND, manifest)
+    metrics = MetricKind()
+    helpful = Address("metric", "helpful", Address("project", project))
+    assert helpful not in desired_of(manifest, metrics) and helpful not in live_of(client, metrics)
+
+
+def test_locked_grader_is_unlocked_updated_and_relocked(client, project, tmp_path) -> None:
+    converge(client, KIND, _manifest(tmp_path, project))
+    changed = _manifest(tmp_path, project, criteria="The reply is very polite.")
+    address = _address(project, "politeness")
+    wanted, actual = desired_of(changed, KIND)[address], live_of(client, KIND)[address]
+    changes = KIND.compare(wanted, actual)
+    assert [change.path for change in changes] == ["judge.criteria"]
+    steps = KIND.update_steps(wanted, actual, changes)
+    assert [step.verb for step in steps] == ["unlock", "update", "lock"]
+    run_steps(client, steps)
+    after = assert_converged(client, KIND, changed)[address]
+    assert after.attrs["locked"] is True and after.attrs["judge.user_template"] == USER_TEMPLATE
+    assert len(after.attrs["judge.examples"]) == 2, "unmanaged config fields are re-sent as they are"
+
+
+def test_declared_templates_are_compared_and_unlocking_is_an_update(client, project, tmp_path) -> None:
+    converge(client, KIND, _manifest(tmp_path, project))
+    text = GRADERS.format(
+        project=project, judge=JUDGE, locked=False, metric_name="Polite", metric_kind="bool",
+        criteria="The reply is polite.", remote="remote: {url: 'https://grader.example/score'}",
+    ).replace("          criteria: The reply is polite.\n", "          criteria: The reply is polite.\n"
+              "          system_template: Judge strictly.\n")  # fmt: skip
+    changed = load(tmp_path, text)
+    address = _address(project, "politeness")
+    wanted, actual = desired_of(changed, KIND)[address], live_of(client, KIND)[address]
+    assert sorted(change.path for change in KIND.compare(wanted, actual)) == [
+        "judge.system_template",
+        "locked",
+    ]
+    converge(client, KIND, changed)
+    after = assert_converged(client, KIND, changed)[address]
+    assert after.attrs["judge.system_template"] == "Judge strictly." and after.attrs["locked"] is False
+
+
+def test_type_change_and_metric_changes(client, project, tmp_path) -> None:
+    converge(client, KIND, _manifest(tmp_path, project))
+    changed = _manifest(tmp_path, project, remote="custom: {description: now custom}", metric_name="Courtesy")
+    live = live_of(client, KIND)
+    remote = _address(project, "remote-check")
+    remote_changes = KIND.compare(desired_of(changed, KIND)[remote], live[remote])
+    assert {change.path for change in remote_changes} >= {"type", "custom.description"}
+    assert not KIND.requires_replace(remote_changes)
+    politeness = _address(project, "politeness")
+    metric_changes = KIND.compare(desired_of(changed, KIND)[politeness], live[politeness])
+    assert [change.path for change in metric_changes] == ["metric.name"] and not KIND.requires_replace(
+        metric_changes
+    )
+    steps = KIND.update_steps(desired_of(changed, KIND)[politeness], live[politeness], metric_changes)
+    assert [step.verb for step in steps] == ["unlock", "update(metric)", "lock"]
+    converge(client, KIND, changed)
+    assert_converged(client, KIND, changed)
+    rekinded = _manifest(tmp_path, project, remote="custom: {description: now custom}", metric_kind="scalar")
+    changes = KIND.compare(desired_of(rekinded, KIND)[politeness], live_of(client, KIND)[politeness])
+    assert KIND.requires_replace(changes), "a grader's metric kind cannot change in place"
+    before_id = live_of(client, KIND)[politeness].identity["id"]
+    after = converge(client, KIND, rekinded)[politeness]
+    assert after.identity["id"] != before_id and after.attrs["metric.kind"] == "scalar"
+    assert_converged(client, KIND, rekinded)
+
+
+def test_locked_grader_delete_unlocks_first(client, project, tmp_path) -> None:
+    converge(client, KIND, _manifest(tmp_path, project))
+    actual = live_of(client, KIND)[_address(project, "politeness")]
+    steps = KIND.delete_steps(actual)
+    assert [step.verb for step in steps] == ["unlock", "delete"]
+    run_steps(client, steps)
+    assert _address(project, "politeness") not in live_of(client, KIND)
+
+
+def test_graders_made_with_the_sdk_match_and_changes_show(client, sdk, project, tmp_path) -> None:
+    sdk.graders.create.binary_judge(
+        key="politeness", criteria="The reply is polite.", judge_model=JUDGE, project=project
+    )
+    text = f"""version: 1
+projects:
+  - key: {project}
+    graders:
+      - key: politeness
+        judge: {{model: {JUDGE}, criteria: The reply is polite.}}
+"""
+    manifest = load(tmp_path, text)
+    address = _address(project, "politeness")
+    assert_converged(client, KIND, manifest)
+    sdk.graders.lock(grader_key="politeness", locked=True, project=project)
+    locked = load(tmp_path, text + "        locked: false\n")
+    changes = KIND.compare(desired_of(locked, KIND)[address], live_of(client, KIND)[address])
+    assert [(c.path, c.before, c.after) for c in changes] == [("locked", True, False)]
+
+
+def test_retried_create_is_probed_through_the_metric(client, project, tmp_path) -> None:
+    from _k2_flow import probe_says_exists
+
+    wanted = desired_of(_manifest(tmp_path, project), KIND)[_address(project, "length")]
+    (create,) = KIND.create_steps(wanted)
+    assert create.idempotent is False
+    assert not probe_says_exists(client, create.probe)
+    run_steps(client, [create])
+    assert probe_says_exists(client, create.probe)
