@@ -1,10 +1,11 @@
 """Apply progress and the closing apply report.
 
 ``ProgressPrinter`` is the ``on_event`` callback the CLI hands to the executor. On a TTY
-it keeps a live line per resource in flight with its elapsed time (redrawn in place,
-and every half second while the ticker runs) above which finished steps scroll; on
-anything else it writes one plain line per event, for CI logs. Events never carry
-secret values, so nothing here needs redacting.
+it keeps a live line per resource in flight with its elapsed time (redrawn in place on
+every event, and every half second by a ticker thread that runs only while steps are
+in flight) above which finished steps scroll; on anything else it writes one plain
+line per event, for CI logs. Events never carry secret values, so nothing here needs
+redacting.
 """
 
 from __future__ import annotations
@@ -52,6 +53,8 @@ class ProgressPrinter:
             line = self._record(event)
             if self.tty:
                 self._redraw(line)
+                if self._active and self._ticker is None and not self._stop.is_set():
+                    self._start_ticker()
             elif line is not None:
                 self.stream.write(line + "\n")
             self.stream.flush()
@@ -99,22 +102,30 @@ class ProgressPrinter:
                 self.stream.flush()
 
     def start(self) -> ProgressPrinter:
-        """Start the ticker that refreshes elapsed times on a TTY; returns self."""
-        if self.tty and self._ticker is None:
-            self._ticker = threading.Thread(target=self._tick_loop, name="progress-ticker", daemon=True)
-            self._ticker.start()
+        """Nothing to do up front: on a TTY the ticker starts with the first step; returns self."""
         return self
+
+    def _start_ticker(self) -> None:
+        # called with the lock held; the ticker ends itself when nothing is in flight
+        self._ticker = threading.Thread(target=self._tick_loop, name="progress-ticker", daemon=True)
+        self._ticker.start()
 
     def _tick_loop(self) -> None:
         while not self._stop.wait(self.interval):
-            self.tick()
+            with self._lock:
+                if not self._active:
+                    self._ticker = None
+                    return
+                self._redraw(None)
+                self.stream.flush()
 
     def close(self) -> None:
         """Stop the ticker and clear the live block."""
         self._stop.set()
-        if self._ticker is not None:
-            self._ticker.join()
-            self._ticker = None
+        with self._lock:
+            ticker, self._ticker = self._ticker, None
+        if ticker is not None:
+            ticker.join()
         with self._lock:
             if self.tty and self._drawn:
                 self.stream.write(f"\x1b[{self._drawn}F\x1b[J")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 from dataclasses import dataclass, field
 
 from render_sample import step
@@ -18,6 +19,20 @@ EVENTS = [
     StepFailed("project.p#1", "project.p", "create", "CreateProject: EntityNotFound: team 'x' not found"),
     StepSkipped("project.p/grader.g#1", "project.p/grader.g", "create", "project.p#1"),
 ]
+
+
+def test_the_ticker_refreshes_elapsed_time_only_while_steps_run() -> None:
+    stream = io.StringIO()
+    printer = ProgressPrinter(stream, tty=True, interval=0.01)
+    printer(EVENTS[0])
+    deadline = time.monotonic() + 2
+    while stream.getvalue().count("team.a: create (") < 3 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert stream.getvalue().count("team.a: create (") >= 3
+    printer(StepDone("team.a#1", "team.a", "create", 0.1))
+    time.sleep(0.05)
+    assert printer._ticker is None
+    printer.close()
 
 
 def test_plain_lines_when_not_a_tty() -> None:
