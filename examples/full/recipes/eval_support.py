@@ -1,0 +1,5 @@
+"""Evaluate the support model against the graders."""
+
+
+async def main(ctx) -> None:
+    ctx.log("evaluating support-bot")
