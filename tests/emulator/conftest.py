@@ -19,8 +19,14 @@ def emulator() -> Iterator[Emulator]:
         yield running
 
 
-def graphql(emulator: Emulator, query: str, variables: dict | None = None, *, key: str | None = None,
-            operation: str | None = None) -> dict[str, Any]:  # fmt: skip
+def graphql(
+    emulator: Emulator,
+    query: str,
+    variables: dict | None = None,
+    *,
+    key: str | None = None,
+    operation: str | None = None,
+) -> dict[str, Any]:
     """POST one GraphQL document; returns the JSON body (asserting HTTP 200)."""
     response = HTTP.post(
         f"{emulator.url}/api/graphql",

@@ -19,9 +19,15 @@ def test_read_only_service_account_is_refused_writes_naming_the_permission(emula
     created = data(
         emulator,
         """mutation($input: UserCreate!) { createUser(input: $input) { user { email } generatedApiKey } }""",
-        {"input": {"name": "ci-bot", "teams": [{"team": "default", "role": "read-only"}],
-                   "userType": "SYSTEM", "generateApiKey": True}},
-    )["createUser"]  # fmt: skip
+        {
+            "input": {
+                "name": "ci-bot",
+                "teams": [{"team": "default", "role": "read-only"}],
+                "userType": "SYSTEM",
+                "generateApiKey": True,
+            }
+        },
+    )["createUser"]
     assert created["user"]["email"] == "ci-bot@system.adaptive.local"
     key = created["generatedApiKey"]
     assert data(emulator, "{ projects { key } }", key=key) == {"projects": []}
@@ -37,6 +43,9 @@ def test_deleted_user_key_stops_working(emulator) -> None:
         {"input": {"name": "temp", "teams": [], "userType": "SYSTEM", "generateApiKey": True}},
     )["createUser"]["generatedApiKey"]
     data(emulator, 'mutation { deleteUser(user: "temp@system.adaptive.local") { deleted } }')
-    response = httpx.post(f"{emulator.url}/api/graphql", json={"query": "{ me { email } }"},
-                          headers={"Authorization": f"Bearer {key}"})  # fmt: skip
+    response = httpx.post(
+        f"{emulator.url}/api/graphql",
+        json={"query": "{ me { email } }"},
+        headers={"Authorization": f"Bearer {key}"},
+    )
     assert response.status_code == 401

@@ -11,7 +11,10 @@ from adaptive_plan.emulator.server import run_emulator
 from tests.emulator.conftest import data, error
 
 DEPLOY = """mutation($input: DeployModelInput!) {
-  deployModel(input: $input) { modelService { key status isDefault placement { computePools maxTtftMs } } warnings }
+  deployModel(input: $input) {
+    modelService { key status isDefault placement { computePools maxTtftMs } }
+    warnings
+  }
 }"""
 STATUS = '{ project(idOrKey: "p") { modelServices { key status } } }'
 
@@ -43,9 +46,15 @@ def test_deployment_is_pending_then_online(slow_emulator) -> None:
 
 def test_wait_true_blocks_until_online(slow_emulator) -> None:
     started = time.perf_counter()
-    variables = {"input": {"project": "p", "model": "qwen3-8b", "wait": True,
-                           "placement": {"computePools": ["h100-pool"], "maxTtftMs": 500},
-                           "speculativeDecoding": {"numDraftSteps": 3}}}  # fmt: skip
+    variables = {
+        "input": {
+            "project": "p",
+            "model": "qwen3-8b",
+            "wait": True,
+            "placement": {"computePools": ["h100-pool"], "maxTtftMs": 500},
+            "speculativeDecoding": {"numDraftSteps": 3},
+        }
+    }
     service = data(slow_emulator, DEPLOY, variables)["deployModel"]["modelService"]
     assert time.perf_counter() - started >= 0.28
     assert service["status"] == "ONLINE"
@@ -90,9 +99,12 @@ def test_default_is_unique_per_project(emulator) -> None:
     _project(emulator)
     for model in ("qwen3-8b", "llama-3.1-8b-instruct"):
         data(emulator, DEPLOY, {"input": {"project": "p", "model": model}})
-    update = """mutation { updateModelService(input: {project: "p", modelService: "llama-3.1-8b-instruct",
-      isDefault: true, desiredOnline: null, placement: null, speculativeDecoding: null}) { key isDefault } }"""
+    update = """mutation { updateModelService(input: {project: "p",
+      modelService: "llama-3.1-8b-instruct", isDefault: true, desiredOnline: null, placement: null,
+      speculativeDecoding: null}) { key isDefault } }"""
     assert data(emulator, update)["updateModelService"] == {"key": "llama-3.1-8b-instruct", "isDefault": True}
     services = data(emulator, '{ project(idOrKey: "p") { modelServices { key isDefault } } }')
     assert {s["key"]: s["isDefault"] for s in services["project"]["modelServices"]} == {
-        "qwen3-8b": False, "llama-3.1-8b-instruct": True}  # fmt: skip
+        "qwen3-8b": False,
+        "llama-3.1-8b-instruct": True,
+    }

@@ -64,8 +64,11 @@ def test_drop_after_commit_closes_the_connection_but_the_object_exists(targeted:
     with run_emulator(faults=faults) as emulator:
         if targeted:
             emulator.faults.drop_after_commit("CreateTeam")
-        body = {"query": 'mutation CreateTeam { createTeam(input: {key: "t1", name: "T1"}) { key } }',
-                "operationName": "CreateTeam", "variables": {}}  # fmt: skip
+        body = {
+            "query": 'mutation CreateTeam { createTeam(input: {key: "t1", name: "T1"}) { key } }',
+            "operationName": "CreateTeam",
+            "variables": {},
+        }
         with pytest.raises(httpx.RemoteProtocolError):
             _post(emulator, body)
         assert _post(emulator, LIST).status_code == 200  # queries are not dropped

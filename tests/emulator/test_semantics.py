@@ -38,7 +38,11 @@ def test_projects_hide_archived_by_default_and_null_means_unchanged(emulator) ->
     assert archived == {"name": "Renamed", "isArchived": True}
     assert data(emulator, "{ projects { key } }")["projects"] == []
     assert data(emulator, "{ projects(filter: {isArchived: true}) { key } }")["projects"] == [{"key": "p"}]
-    by_id = data(emulator, '{ project(idOrKey: "%s") { key } }' % created["createProject"]["id"])
+    by_id = data(
+        emulator,
+        "query($id: IdOrKey!) { project(idOrKey: $id) { key } }",
+        {"id": created["createProject"]["id"]},
+    )
     assert by_id == {"project": {"key": "p"}}
 
 
@@ -56,8 +60,10 @@ def test_share_project_replaces_the_whole_list(emulator) -> None:
     data(emulator, 'mutation { createTeam(input: {key: "support", name: "Support"}) { key } }')
     share = """mutation($s: [ProjectShareInput!]!) { shareProject(idOrKey: "p", input: {shares: $s}) {
       shares { team { key } role { key } isOwner } } }"""
-    two = [{"team": "default", "role": "admin", "isOwner": True},
-           {"team": "support", "role": "read-only", "isOwner": False}]  # fmt: skip
+    two = [
+        {"team": "default", "role": "admin", "isOwner": True},
+        {"team": "support", "role": "read-only", "isOwner": False},
+    ]
     assert len(data(emulator, share, {"s": two})["shareProject"]["shares"]) == 2
     one = data(emulator, share, {"s": two[1:]})["shareProject"]["shares"]
     assert one == [{"team": {"key": "support"}, "role": {"key": "read-only"}, "isOwner": False}]
@@ -75,8 +81,10 @@ def test_every_grader_owns_a_metric_and_unions_carry_typename(emulator) -> None:
         emulator, """{ graders(project: "p") { key metric { key } graderConfig { __typename } } }"""
     )
     assert {g["key"]: (g["metric"]["key"], g["graderConfig"]["__typename"]) for g in graders["graders"]} == {
-        "faithful": ("faithful", "PrebuiltConfigOutput"), "remote": ("remote", "RemoteConfigOutput"),
-        "custom": ("custom", "CustomConfigOutput")}  # fmt: skip
+        "faithful": ("faithful", "PrebuiltConfigOutput"),
+        "remote": ("remote", "RemoteConfigOutput"),
+        "custom": ("custom", "CustomConfigOutput"),
+    }
     categories = data(emulator, "{ metrics(filter: {categories: [GRADER]}) { key category grader { key } } }")
     assert len(categories["metrics"]) == 3
     not_a_judge = error(
@@ -95,7 +103,8 @@ def test_integration_secrets_are_stored_but_masked(emulator) -> None:
         emulator,
         """mutation($c: ConnectionConfigInput!) { createIntegration(team: "default",
       input: {name: "alerts", provider: "slack", config: {connection: $c}}) {
-      id config { deliveryPolicy connection { __typename ... on SlackConfig { webhookUrl botToken } } } } }""",
+      id config { deliveryPolicy connection { __typename ... on SlackConfig { webhookUrl botToken } } }
+    } }""",
         {"c": {"slack": {"webhookUrl": secret, "botToken": "xoxb-1234567890-abcdef"}}},
     )
     config = created["createIntegration"]["config"]
@@ -113,8 +122,9 @@ def test_integration_secrets_are_stored_but_masked(emulator) -> None:
 
 def test_external_models_derive_their_key_and_hide_the_api_key(emulator) -> None:
     client = Adaptive(base_url=emulator.url, api_key=emulator.api_key)
-    model = client.models.add_external(name="GPT 4o Judge", external_model_id="gpt-4o", api_key="sk-secret-123",
-                                       provider="open_ai")  # fmt: skip
+    model = client.models.add_external(
+        name="GPT 4o Judge", external_model_id="gpt-4o", api_key="sk-secret-123", provider="open_ai"
+    )
     assert model.key == "gpt-4o-judge"
     read = data(
         emulator, '{ model(idOrKey: "gpt-4o-judge") { harmonyUrl externalProviderData { provider } } }'

@@ -34,10 +34,21 @@ def test_cli_answers_health_within_a_second_and_prints_the_key(tmp_path: Path) -
     port = _free_port()
     started = time.monotonic()
     process = subprocess.Popen(
-        [sys.executable, "-c", "from adaptive_plan.cli.main import main; main()", "emulator",
-         "--port", str(port), "--db", str(tmp_path / "e.db")],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "NO_COLOR": "1"},
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "from adaptive_plan.cli.main import main; main()",
+            "emulator",
+            "--port",
+            str(port),
+            "--db",
+            str(tmp_path / "e.db"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
     try:
         healthy = False
         while time.monotonic() - started < 1.0 and not healthy:
@@ -48,8 +59,11 @@ def test_cli_answers_health_within_a_second_and_prints_the_key(tmp_path: Path) -
         assert healthy, "no /health answer within 1 s"
         lines = [process.stdout.readline() for _ in range(3)]
         key = next(line.split("=", 1)[1].strip() for line in lines if line.startswith("ADAPTIVE_API_KEY="))
-        body = httpx.post(f"http://127.0.0.1:{port}/api/graphql", json={"query": "{ me { email } }"},
-                          headers={"Authorization": f"Bearer {key}"}).json()  # fmt: skip
+        body = httpx.post(
+            f"http://127.0.0.1:{port}/api/graphql",
+            json={"query": "{ me { email } }"},
+            headers={"Authorization": f"Bearer {key}"},
+        ).json()
         assert body["data"]["me"]["email"] == "admin@adaptive.local"
     finally:
         process.terminate()

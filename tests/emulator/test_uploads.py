@@ -44,14 +44,21 @@ def test_multipart_create_recipe_from_a_zip_and_download_it(emulator) -> None:
         "input": {"name": "GRPO", "key": "grpo", "labels": [{"key": "team", "value": "ml"}]},
         "file": None,
     }
-    body = _multipart(emulator, query, variables, {"0": ("grpo.zip", buffer.getvalue(), "application/zip")},
-                      {"0": ["variables.file"]})  # fmt: skip
+    body = _multipart(
+        emulator,
+        query,
+        variables,
+        {"0": ("grpo.zip", buffer.getvalue(), "application/zip")},
+        {"0": ["variables.file"]},
+    )
     recipe = body["data"]["createCustomRecipe"]
     assert recipe["isMultifile"] is True and recipe["entrypoint"] == "main.py"
     assert recipe["labels"] == [{"key": "team", "value": "ml"}]
     assert {label["key"] for label in recipe["all"]} == {"team", "adaptive.protected/uploaded-by"}
-    download = HTTP.get(f"{emulator.url}/api/v1/projects/p/recipes/grpo/download",
-                        headers={"Authorization": f"Bearer {emulator.api_key}"})  # fmt: skip
+    download = HTTP.get(
+        f"{emulator.url}/api/v1/projects/p/recipes/grpo/download",
+        headers={"Authorization": f"Bearer {emulator.api_key}"},
+    )
     with zipfile.ZipFile(io.BytesIO(download.content)) as archive:
         assert sorted(archive.namelist()) == ["lib/util.py", "main.py"]
 
@@ -81,8 +88,9 @@ def test_sdk_uploads_a_single_file_recipe_and_updates_it(emulator, tmp_path: Pat
 def test_chunked_dataset_upload_over_rest(emulator) -> None:
     _project(emulator)
     headers = {"Authorization": f"Bearer {emulator.api_key}"}
-    lines = b"".join(json.dumps({"messages": [{"role": "user", "content": f"q{i}"}]}).encode() + b"\n"
-                     for i in range(10))  # fmt: skip
+    lines = b"".join(
+        json.dumps({"messages": [{"role": "user", "content": f"q{i}"}]}).encode() + b"\n" for i in range(10)
+    )
     chunks = [lines[:100], lines[100:]]
     init = HTTP.post(
         f"{emulator.url}/api/v1/upload/init",
@@ -105,9 +113,8 @@ def test_chunked_dataset_upload_over_rest(emulator) -> None:
         {"i": {"project": "p", "name": "Big", "key": "big", "uploadSessionId": session}},
     )
     dataset_id = status["createDatasetFromMultipartUpload"]["datasetId"]
-    found = data(
-        emulator, '{ dataset(idOrKey: "%s", project: "p") { key kind records downloadUrl } }' % dataset_id
-    )
+    describe = 'query($id: IdOrKey!) { dataset(idOrKey: $id, project: "p") { key kind records downloadUrl } }'
+    found = data(emulator, describe, {"id": dataset_id})
     assert found["dataset"]["kind"] == "PROMPT" and found["dataset"]["records"] == 10
     url = found["dataset"]["downloadUrl"]
     assert HTTP.get(f"{emulator.url}{url}", headers=headers).content == lines
