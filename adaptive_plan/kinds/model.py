@@ -122,6 +122,13 @@ class ModelKind(Kind):
             hf = entry["huggingface"]
             attrs["huggingface"] = pick(hf, "model_id", "compute_pool")
             attrs["hf_token"] = hf.get("hf_token")
+        if "compute_config" in entry and "external" in entry:
+            raise fail(
+                manifest,
+                (*path, "compute_config"),
+                address,
+                "compute_config applies to models Adaptive serves (huggingface); an external model has none",
+            )
         if "compute_config" in entry:
             attrs["compute_config"] = pick(entry["compute_config"] or {}, *COMPUTE_KEYS)
         return Resource(address, self.name, attrs, source=manifest.mark(path))
