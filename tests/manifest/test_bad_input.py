@@ -45,7 +45,11 @@ def test_tab_indented_file(tmp_path: Path) -> None:
 
 
 def test_wrong_type(tmp_path: Path) -> None:
-    file = write(tmp_path, "m.yaml", "version: 1\nprojects:\n  - key: p\n    models:\n      - {model: m, default: maybe}\n")
+    file = write(
+        tmp_path,
+        "m.yaml",
+        "version: 1\nprojects:\n  - key: p\n    models:\n      - {model: m, default: maybe}\n",
+    )
     out = _invalid(str(file))
     assert f"{file}:5:29: project.p/model.m: expected a boolean, got string 'maybe'" in out
 
@@ -90,7 +94,9 @@ def test_project_declared_in_two_files(tmp_path: Path) -> None:
 
 
 def test_undefined_template_variable(tmp_path: Path) -> None:
-    file = write(tmp_path, "m.yaml", "version: 1\nvariables: {region: eu}\nteams:\n  - key: ml-{{ vars.regoin }}\n")
+    file = write(
+        tmp_path, "m.yaml", "version: 1\nvariables: {region: eu}\nteams:\n  - key: ml-{{ vars.regoin }}\n"
+    )
     out = _invalid(str(file))
     assert f"{file}:4:16: template error: undefined variable 'vars.regoin' (did you mean 'region'?)" in out
 
@@ -102,12 +108,16 @@ def test_sandbox_refuses_python_internals(tmp_path: Path) -> None:
 
 
 def test_no_env_object(tmp_path: Path) -> None:
-    file = write(tmp_path, "m.yaml", "version: 1\nteams:\n  - key: \"{{ env.HOME }}\"\n")
+    file = write(tmp_path, "m.yaml", 'version: 1\nteams:\n  - key: "{{ env.HOME }}"\n')
     assert "environment variables are reachable only through secret('NAME')" in _invalid(str(file))
 
 
 def test_unknown_reference_is_a_warning_with_suggestion(tmp_path: Path) -> None:
-    file = write(tmp_path, "m.yaml", "version: 1\nteams: [{key: ml-platform}]\nprojects:\n  - {key: p, team: ml-platfrom}\n")
+    file = write(
+        tmp_path,
+        "m.yaml",
+        "version: 1\nteams: [{key: ml-platform}]\nprojects:\n  - {key: p, team: ml-platfrom}\n",
+    )
     result = validate(str(file))
     assert result.exit_code == 0, result.output
     expected = (
@@ -118,19 +128,26 @@ def test_unknown_reference_is_a_warning_with_suggestion(tmp_path: Path) -> None:
 
 
 def _recipe_manifest(tmp_path: Path, path: str) -> Path:
-    return write(tmp_path / "tree", "m.yaml", f"version: 1\nprojects:\n  - key: p\n    recipes:\n      - {{key: r, path: {path}}}\n")
+    return write(
+        tmp_path / "tree",
+        "m.yaml",
+        f"version: 1\nprojects:\n  - key: p\n    recipes:\n      - {{key: r, path: {path}}}\n",
+    )
 
 
 def test_recipe_absolute_path(tmp_path: Path) -> None:
     file = _recipe_manifest(tmp_path, "/etc/passwd")
-    assert f"{file}:5:24: project.p/recipe.r: recipe path '/etc/passwd' must be relative" in _invalid(str(file))
+    assert f"{file}:5:24: project.p/recipe.r: recipe path '/etc/passwd' must be relative" in _invalid(
+        str(file)
+    )
 
 
 def test_recipe_dotdot_escape(tmp_path: Path) -> None:
     write(tmp_path, "outside.py", "x = 1\n")
     file = _recipe_manifest(tmp_path, "../outside.py")
-    assert f"{file}:5:24: project.p/recipe.r: recipe path '../outside.py' escapes the manifest directory" in _invalid(
-        str(file)
+    assert (
+        f"{file}:5:24: project.p/recipe.r: recipe path '../outside.py' escapes the manifest directory"
+        in _invalid(str(file))
     )
 
 
