@@ -28,12 +28,13 @@ from adaptive_plan.model.secrets import resolve_secrets
 from adaptive_plan.model.snapshot import LiveState
 
 
-def read_live(client: AdaptiveClient) -> LiveState:
-    return read_live_state(client, KINDS)
+def read_live(client: AdaptiveClient, kinds: Sequence[Kind] = KINDS) -> LiveState:
+    return read_live_state(client, kinds)
 
 
 def live_of(client: AdaptiveClient, kind: Kind) -> dict[Address, Resource]:
-    return {r.address: r for r in read_live(client).resources.values() if r.kind == kind.name}
+    """One kind's live resources, read by the real reader with that kind alone (small documents)."""
+    return {r.address: r for r in read_live(client, (kind,)).resources.values() if r.kind == kind.name}
 
 
 def desired_of(manifest: Manifest, kind: Kind) -> dict[Address, Resource]:
