@@ -20,7 +20,9 @@ from adaptive_plan.model.manifest import Manifest
 from adaptive_plan.model.plan import Action, Change, Plan
 from adaptive_plan.plan.planner import PlanOptions, make_plan
 
-K1_KINDS = tuple(KINDS_BY_NAME[name] for name in ("team", "role", "user", "model", "project", "share", "integration"))
+K1_KINDS = tuple(
+    KINDS_BY_NAME[name] for name in ("team", "role", "user", "model", "project", "share", "integration")
+)
 
 
 def load(directory: Path, text: str, environ: Mapping[str, str] | None = None) -> Manifest:

@@ -14,12 +14,19 @@ def _project(key: str, extra: str = "") -> str:
 
 def test_create_with_team_then_plan_is_empty(client, uniq, tmp_path) -> None:
     key, team = uniq("proj"), uniq("team")
-    text = f"teams:\n  - key: {team}\n" + _project(key, f"    name: Bot\n    description: Helps\n    team: {team}\n")
+    text = f"teams:\n  - key: {team}\n" + _project(
+        key, f"    name: Bot\n    description: Helps\n    team: {team}\n"
+    )
     manifest = load(tmp_path, text)
     made = apply(client, manifest)
     assert actions(made) == {f"team.{team}": "create", f"project.{key}": "create"}
     assert changes(made)[f"project.{key}"].depends_on == (f"team.{team}",)
-    assert live_attrs(client, f"project.{key}") == {"name": "Bot", "description": "Helps", "team": team, "archived": False}
+    assert live_attrs(client, f"project.{key}") == {
+        "name": "Bot",
+        "description": "Helps",
+        "team": team,
+        "archived": False,
+    }
     assert_equal_live(client, manifest, "project")
     assert_no_changes(client, manifest)
 
@@ -45,7 +52,11 @@ def test_name_and_description_update_in_place(client, uniq, tmp_path) -> None:
 def test_team_is_creation_only(client, uniq, tmp_path) -> None:
     key, team = uniq("proj"), uniq("team")
     apply(client, load(tmp_path / "a", _project(key, "    team: default\n")))
-    change = changes(plan(client, load(tmp_path / "b", f"teams:\n  - key: {team}\n" + _project(key, f"    team: {team}\n"))))
+    change = changes(
+        plan(
+            client, load(tmp_path / "b", f"teams:\n  - key: {team}\n" + _project(key, f"    team: {team}\n"))
+        )
+    )
     project = change[f"project.{key}"]
     assert project.steps == () and any("creation only" in w for w in project.warnings)
 

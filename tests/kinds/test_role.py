@@ -35,7 +35,11 @@ def test_a_role_changed_outside_shows_as_drift(sdk, client, uniq, tmp_path) -> N
     sdk.roles.create(key=key, permissions=["project:read", "model:read"])
     change = changes(plan(client, load(tmp_path, _role(key, "project:read"))))[f"role.{key}"]
     [attr] = change.attributes
-    assert (attr.path, attr.before, attr.after) == ("permissions", ["model:read", "project:read"], ["project:read"])
+    assert (attr.path, attr.before, attr.after) == (
+        "permissions",
+        ["model:read", "project:read"],
+        ["project:read"],
+    )
 
 
 def test_undeclared_roles_are_never_listed_or_deleted(client, uniq, tmp_path) -> None:

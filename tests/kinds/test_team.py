@@ -34,7 +34,9 @@ def test_rename_is_shown_with_a_warning_and_no_step(client, uniq, tmp_path) -> N
     assert any("cannot be renamed" in warning for warning in change.warnings)
 
 
-def test_team_made_with_the_sdk_is_adopted_and_undeclared_teams_are_not_listed(sdk, client, uniq, tmp_path) -> None:
+def test_team_made_with_the_sdk_is_adopted_and_undeclared_teams_are_not_listed(
+    sdk, client, uniq, tmp_path
+) -> None:
     key = uniq("team")
     sdk.teams.create(key=key, name="Made By Hand")
     made = assert_no_changes(client, load(tmp_path, f"teams:\n  - key: {key}\n    name: Made By Hand\n"))

@@ -31,7 +31,11 @@ def test_membership_and_name_changes(client, uniq, tmp_path) -> None:
     change = changes(plan(client, manifest))[f"user.{email}"]
     assert [s.verb for s in change.steps] == ["update", "set-member", "remove-member"]
     apply(client, manifest)
-    assert live_attrs(client, f"user.{email}") == {"name": "Bob", "service_account": False, "teams": {team: "admin"}}
+    assert live_attrs(client, f"user.{email}") == {
+        "name": "Bob",
+        "service_account": False,
+        "teams": {team: "admin"},
+    }
     assert_no_changes(client, manifest)
 
 
@@ -47,7 +51,10 @@ def test_a_membership_made_with_the_sdk_shows_as_drift(sdk, client, uniq, tmp_pa
 
 def test_service_account_is_created_without_a_key_and_says_so(client, uniq, tmp_path) -> None:
     name = uniq("svc")
-    manifest = load(tmp_path, f"users:\n  - name: {name}\n    service_account: true\n    teams: [{{team: default, role: read-only}}]\n")
+    manifest = load(
+        tmp_path,
+        f"users:\n  - name: {name}\n    service_account: true\n    teams: [{{team: default, role: read-only}}]\n",
+    )
     made = apply(client, manifest)
     change = changes(made)[f"user.{name}@system.adaptive.local"]
     assert any("createApiKey" in warning for warning in change.warnings)
@@ -59,7 +66,9 @@ def test_service_account_is_created_without_a_key_and_says_so(client, uniq, tmp_
 def test_prune_deletes_undeclared_users_but_never_the_caller(tmp_path) -> None:
     with run_emulator() as emu, AdaptiveClient(emu.url, emu.api_key) as api:
         apply(api, load(tmp_path / "a", _user("gone@example.com", "{team: default, role: read-only}")))
-        manifest = load(tmp_path / "b", "prune: true\n" + _user("kept@example.com", "{team: default, role: editor}"))
+        manifest = load(
+            tmp_path / "b", "prune: true\n" + _user("kept@example.com", "{team: default, role: editor}")
+        )
         made = plan(api, manifest)
         assert actions(made) == {"user.gone@example.com": "delete", "user.kept@example.com": "create"}
         apply(api, manifest)
