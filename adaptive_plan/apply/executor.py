@@ -109,7 +109,7 @@ class _Runner:
     def run(self, step: Step) -> str | None:
         scrub = Scrub([step.variables, *(p.variables for p in (step.probe, step.poll) if p)], self.environ)
         try:
-            self._call(step)
+            self._call(step, scrub)
         except ApiError as error:
             return scrub(str(error))
         except StepError as error:
@@ -118,7 +118,7 @@ class _Runner:
             return scrub(f"unexpected {type(error).__name__}: {error}")
         return None
 
-    def _call(self, step: Step) -> None:
+    def _call(self, step: Step, scrub: Scrub) -> None:
         variables = resolve(step.variables, self.environ)
         uploads = read_uploads(step.uploads) if step.uploads else None
         self.client.execute(
@@ -128,6 +128,7 @@ class _Runner:
             idempotent=step.idempotent,
             probe=make_probe(self.client, step.probe, self.environ),
             uploads=uploads,
+            sensitive=scrub.secrets,
         )
         if step.poll is not None:
             wait_for(self.client, step.poll, self.environ, self.wait_timeout)
