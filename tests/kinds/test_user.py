@@ -53,7 +53,8 @@ def test_service_account_is_created_without_a_key_and_says_so(client, uniq, tmp_
     name = uniq("svc")
     manifest = load(
         tmp_path,
-        f"users:\n  - name: {name}\n    service_account: true\n    teams: [{{team: default, role: read-only}}]\n",
+        f"users:\n  - name: {name}\n    service_account: true\n"
+        "    teams: [{team: default, role: read-only}]\n",
     )
     made = apply(client, manifest)
     change = changes(made)[f"user.{name}@system.adaptive.local"]
