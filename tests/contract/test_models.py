@@ -110,6 +110,9 @@ def test_add_hf_model_returns_a_job_and_the_model_appears(sdk, uniq) -> None:
     described = sdk.jobs.get(str(job.id))
     assert described is not None
     assert (str(described.id), described.name) == (str(job.id), job.name)
+    assert sdk.jobs.delete(str(job.id)) is True
+    assert sdk.jobs.get(str(job.id)) is None
+    assert sdk.models.get(key) is not None  # deleting the import job keeps the imported model
 
 
 def test_jobs_list_is_broken_in_the_sdk_once_a_job_exists(sdk, uniq) -> None:
