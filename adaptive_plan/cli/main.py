@@ -18,8 +18,15 @@ from adaptive_plan.model.errors import AdaptivePlanError
 COMMAND_MODULES = ("validate", "plan", "apply", "drift", "export", "graph", "emulator")
 
 
-class ErrorMappingGroup(click.Group):
-    """A group whose invocation turns user errors into one clear message and exit 1."""
+class LazyErrorMappingGroup(click.Group):
+    """A group that imports a command's module only when that command runs (fast start
+    for ``adaptive-plan emulator``), and turns user errors into one message and exit 1."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [name for name in COMMAND_MODULES if _load(name) is not None]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return _load(cmd_name) if cmd_name in COMMAND_MODULES else None
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -34,24 +41,20 @@ class ErrorMappingGroup(click.Group):
             raise
 
 
-@click.group(cls=ErrorMappingGroup, context_settings={"help_option_names": ["-h", "--help"]})
+def _load(name: str) -> click.Command | None:
+    try:
+        module = importlib.import_module(f"adaptive_plan.cli.commands.{name}")
+    except ModuleNotFoundError as error:
+        if error.name == f"adaptive_plan.cli.commands.{name}":
+            return None  # command not built yet
+        raise
+    return module.command
+
+
+@click.group(cls=LazyErrorMappingGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="adaptive-plan")
 def cli() -> None:
     """Declarative, Terraform-style provisioning for Adaptive Engine."""
-
-
-def _register_commands() -> None:
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"adaptive_plan.cli.commands.{name}")
-        except ModuleNotFoundError as error:
-            if error.name == f"adaptive_plan.cli.commands.{name}":
-                continue  # command not built yet
-            raise
-        cli.add_command(module.command)
-
-
-_register_commands()
 
 
 def main() -> None:

@@ -10,7 +10,8 @@ import click
 from adaptive_plan.apply.executor import execute_plan
 from adaptive_plan.apply.preflight import check_plan_secrets, deletions
 from adaptive_plan.cli import output
-from adaptive_plan.cli.options import connection_options, manifest_paths, var_options
+from adaptive_plan.cli.options import connection_options, manifest_paths, no_color_option, var_options
+from adaptive_plan.cli.plan_options import plan_options
 from adaptive_plan.cli.session import Connection, Inputs, load, open_client, plan_against
 from adaptive_plan.model.errors import ApplyError, ConfigError
 from adaptive_plan.plan.planner import PlanOptions
@@ -22,13 +23,19 @@ from adaptive_plan.render.text import render_plan_text
 @manifest_paths
 @var_options
 @connection_options
-@click.option("--auto-approve", is_flag=True, help="Apply without asking (for CI). Without it, apply asks on a TTY and refuses elsewhere.")
-@click.option("--target", "targets", multiple=True, metavar="ADDR", help="Limit to ADDR and what it depends on (repeatable).")
-@click.option("--replace", "replace", multiple=True, metavar="ADDR", help="Re-send ADDR's write-only values (secrets).")
-@click.option("--allow-delete", is_flag=True, help="Allow the plan's deletions (refused otherwise).")
-@click.option("--parallelism", default=10, show_default=True, type=click.IntRange(1, 64), help="API calls in flight at once.")
-@click.option("--wait-timeout", default=600.0, show_default=True, type=click.FloatRange(0), help="Seconds to wait for a deployment to come ONLINE.")
-@click.option("--no-color", is_flag=True, help="Plain text without ANSI colours (also NO_COLOR).")
+@plan_options
+@no_color_option
+@click.option(
+    "--auto-approve", is_flag=True,
+    help="Apply without asking (for CI). Without it, apply asks on a TTY and refuses elsewhere.",
+)
+@click.option(
+    "--parallelism", default=10, show_default=True, type=click.IntRange(1, 64), help="API calls in flight."
+)
+@click.option(
+    "--wait-timeout", default=600.0, show_default=True, type=click.FloatRange(0),
+    help="Seconds to wait for a deployment to come ONLINE.",
+)
 def command(
     paths: tuple[str, ...], var_files: tuple[str, ...], var_overrides: dict[str, str],
     url: str | None, api_key: str | None, local: bool, auto_approve: bool,
@@ -52,14 +59,20 @@ def command(
             return
         missing = check_plan_secrets(plan, os.environ)
         if missing:
-            raise ConfigError("secret variables not set: " + ", ".join(sorted(missing)) + "; nothing was changed")
+            names = ", ".join(sorted(missing))
+            raise ConfigError(f"secret variables not set: {names}; nothing was changed")
         doomed = deletions(plan)
         if doomed and not allow_delete:
             names = ", ".join(change.address for change in doomed)
-            raise ConfigError(f"the plan deletes {names}; re-run with --allow-delete to allow it. Nothing was changed")
+            raise ConfigError(
+                f"the plan deletes {names}; re-run with --allow-delete to allow it. Nothing was changed"
+            )
         _confirm(auto_approve)
         printer = ProgressPrinter(sys.stderr, tty=sys.stderr.isatty())
-        report = execute_plan(plan, client, on_event=printer, parallelism=parallelism, wait_timeout=wait_timeout)
+        report = execute_plan(
+            plan, client, on_event=printer, parallelism=parallelism, wait_timeout=wait_timeout
+        )
+        printer.close()
     click.echo(render_apply_report(report))
     if not report.ok:
         raise ApplyError("apply did not finish: fix the failures above and run apply again (it converges)")
@@ -70,6 +83,7 @@ def _confirm(auto_approve: bool) -> None:
         return
     if not sys.stdin.isatty():
         raise ConfigError("refusing to apply without approval: no TTY to ask on; pass --auto-approve")
-    answer = click.prompt("Do you want to apply these changes? Only 'yes' will be accepted", default="", show_default=False)
+    question = "Do you want to apply these changes? Only 'yes' will be accepted"
+    answer = click.prompt(question, default="", show_default=False)
     if answer.strip() != "yes":
         raise ConfigError("apply cancelled; nothing was changed")

@@ -7,7 +7,8 @@ import sys
 import click
 
 from adaptive_plan.cli import output
-from adaptive_plan.cli.options import connection_options, manifest_paths, var_options
+from adaptive_plan.cli.options import connection_options, manifest_paths, no_color_option, var_options
+from adaptive_plan.cli.plan_options import plan_options
 from adaptive_plan.cli.session import Connection, Inputs, load, open_client, plan_against
 from adaptive_plan.plan.planner import PlanOptions
 from adaptive_plan.render.text import render_plan_text
@@ -17,11 +18,11 @@ from adaptive_plan.render.text import render_plan_text
 @manifest_paths
 @var_options
 @connection_options
-@click.option("--target", "targets", multiple=True, metavar="ADDR", help="Limit the plan to ADDR and what it depends on (repeatable).")
-@click.option("--replace", "replace", multiple=True, metavar="ADDR", help="Re-send ADDR's write-only values (secrets) even if nothing else changed.")
-@click.option("--allow-delete", is_flag=True, help="Record that this plan may delete (apply refuses deletions otherwise).")
-@click.option("--detailed-exitcode", is_flag=True, help="Exit 0 when there are no changes, 2 when there are, 1 on error.")
-@click.option("--no-color", is_flag=True, help="Plain text without ANSI colours (also NO_COLOR).")
+@plan_options
+@no_color_option
+@click.option(
+    "--detailed-exitcode", is_flag=True, help="Exit 0: no changes, 2: changes, 1: error."
+)
 def command(
     paths: tuple[str, ...], var_files: tuple[str, ...], var_overrides: dict[str, str],
     url: str | None, api_key: str | None, local: bool,
