@@ -6,7 +6,8 @@ from ``Project.modelServices`` (request 1, nested under every project), their
 normalisation and the steps:
 
 - create = ``addModelsToProject`` (attach) → ``deployModel`` (deploy, ``wait: false``, then
-  poll the service status until ONLINE) → ``updateModelService`` when ``default: true`` or
+  poll the service status until ONLINE) → ``updateModelService`` when ``default`` is declared
+  (the server makes the first deployed model the default, so ``false`` is sent too) or
   ``online: false`` (always with an explicit ``project``: the SDK's ``make_default`` forgets it);
 - update = one ``updateModelService`` with only the changed fields (null means unchanged);
 - delete = ``removeModelFromProject`` (detach), with a warning when the model is bound to no
@@ -217,7 +218,7 @@ class DeploymentKind(Kind):
         if follow_up:
             steps.append(
                 self._update_step(
-                    project, model, follow_up, verb="update(is_default)" if attrs.get("default") else "update"
+                    project, model, follow_up, verb="update(is_default)" if "default" in attrs else "update"
                 )
             )
         return tuple(steps)
