@@ -1,0 +1,131 @@
+"""Integrations against the real emulator: (team, name) identity, write-only secrets, no double create."""
+
+from __future__ import annotations
+
+from _k1_flow import (
+    actions,
+    apply,
+    assert_equal_live,
+    assert_no_changes,
+    changes,
+    live_attrs,
+    load,
+    plan,
+    plan_json,
+)
+
+from adaptive_plan.api.client import AdaptiveClient
+from adaptive_plan.apply.waiting import make_probe
+from adaptive_plan.emulator.server import run_emulator
+from adaptive_plan.kinds.integration import CREATE_INTEGRATION
+from adaptive_plan.model.secrets import Sensitive
+
+HOOK = "https://hooks.example/T000/B000/canary-secret-42"
+ENV = {"SLACK_HOOK": HOOK, "SMTP_PASSWORD": "smtp-canary-pass"}
+
+
+def _slack(team: str, name: str, extra: str = "") -> str:
+    return (
+        f"integrations:\n  - team: {team}\n    name: {name}\n    provider: slack\n"
+        "    connection: {webhook_url: \"{{ secret('SLACK_HOOK') }}\"}\n" + extra
+    )
+
+
+def _smtp(team: str, name: str, port: int) -> str:
+    return (
+        f"integrations:\n  - team: {team}\n    name: {name}\n    provider: smtp\n    connection:\n"
+        f"      host: smtp.example\n      port: {port}\n      username: bot\n"
+        "      from_email: bot@example.com\n"
+        "      password: \"{{ secret('SMTP_PASSWORD') }}\"\n      to_emails: [ops@example.com]\n"
+        "    delivery_policy: multishot\n"
+    )
+
+
+SUBSCRIPTIONS = (
+    "    subscriptions:\n      - {topic_pattern: 'job.*', scope: team}\n"
+    "      - {topic_pattern: 'model.*', scope: admin, target_filter: {project: x}}\n"
+)
+
+
+def test_create_then_plan_is_empty_and_secrets_never_show(client, uniq, tmp_path) -> None:
+    name = uniq("alerts")
+    manifest = load(tmp_path, _slack("default", name, SUBSCRIPTIONS), ENV)
+    made = apply(client, manifest, ENV)
+    assert actions(made) == {f"integration.default/{name}": "create"}
+    assert HOOK not in plan_json(made)
+    attrs = live_attrs(client, f"integration.default/{name}")
+    assert {"topic_pattern": "job.*", "scope": "team", "target_filter": None} in attrs["subscriptions"]
+    assert_equal_live(client, manifest, "integration")
+    assert_no_changes(client, manifest)
+    reordered = SUBSCRIPTIONS.splitlines(keepends=True)
+    swapped = reordered[0] + reordered[2] + reordered[1]
+    assert_no_changes(client, load(tmp_path / "b", _slack("default", name, swapped), ENV))
+
+
+def test_update_resends_the_whole_connection_with_its_secrets(client, uniq, tmp_path) -> None:
+    name = uniq("mail")
+    apply(client, load(tmp_path / "a", _smtp("default", name, 25), ENV), ENV)
+    manifest = load(tmp_path / "b", _smtp("default", name, 587), ENV)
+    change = changes(plan(client, manifest))[f"integration.default/{name}"]
+    [step] = change.steps
+    smtp = step.variables["input"]["config"]["connection"]["smtp"]
+    assert (
+        smtp["port"] == 587
+        and isinstance(smtp["password"], Sensitive)
+        and smtp["toEmails"] == ["ops@example.com"]
+    )
+    assert {a.path: a.sensitive for a in change.attributes} == {"connection.port": False, "secrets": True}
+    apply(client, manifest, ENV)
+    assert_no_changes(client, manifest)
+
+
+def test_enabled_false_is_applied_by_the_next_apply_and_sdk_changes_show_as_drift(
+    sdk, client, uniq, tmp_path
+) -> None:
+    name = uniq("hook")
+    manifest = load(tmp_path, _slack("default", name, "    enabled: false\n"), ENV)
+    made = apply(client, manifest, ENV)
+    assert any("next apply" in w for w in changes(made)[f"integration.default/{name}"].warnings)
+    assert actions(apply(client, manifest, ENV)) == {f"integration.default/{name}": "update"}
+    assert_no_changes(client, manifest)
+    integration_id = next(i.id for i in sdk.integrations.list(team="default") if i.name == name)
+    sdk.integrations.update(integration_id, enabled=True)
+    attributes = changes(plan(client, manifest))[f"integration.default/{name}"].attributes
+    assert [(a.path, a.before, a.after) for a in attributes if not a.sensitive] == [("enabled", True, False)]
+
+
+def test_a_provider_change_is_a_replace(client, uniq, tmp_path) -> None:
+    name = uniq("chan")
+    apply(client, load(tmp_path / "a", _slack("default", name), ENV), ENV)
+    manifest = load(tmp_path / "b", _smtp("default", name, 25), ENV)
+    assert actions(plan(client, manifest)) == {f"integration.default/{name}": "replace"}
+    apply(client, manifest, ENV)
+    assert_no_changes(client, manifest)
+
+
+def test_the_create_probe_finds_it_by_name(client, uniq, tmp_path) -> None:
+    name = uniq("probe")
+    made = plan(client, load(tmp_path, _slack("default", name), ENV))
+    [create] = changes(made)[f"integration.default/{name}"].steps
+    assert create.idempotent is False
+    probe = make_probe(client, create.probe, ENV)
+    assert probe() is False
+    apply(client, load(tmp_path, _slack("default", name), ENV), ENV)
+    assert probe() is True
+
+
+def test_prune_deletes_and_duplicates_are_reported(tmp_path) -> None:
+    with run_emulator() as emu, AdaptiveClient(emu.url, emu.api_key) as api:
+        apply(api, load(tmp_path / "a", _slack("default", "one") + _slack("default", "two")[14:], ENV), ENV)
+        manifest = load(tmp_path / "b", "prune: true\n" + _slack("default", "one"), ENV)
+        assert actions(plan(api, manifest)) == {"integration.default/two": "delete"}
+        apply(api, manifest, ENV)
+        assert_no_changes(api, manifest)
+        duplicate = {
+            "name": "one",
+            "provider": "slack",
+            "config": {"connection": {"slack": {"webhookUrl": "x"}}},
+        }
+        api.execute(CREATE_INTEGRATION, {"team": "default", "input": duplicate})
+        change = next(c for c in plan(api, manifest).changes if c.address == "integration.default/one")
+        assert any("share this team and name" in w for w in change.warnings)
