@@ -38,8 +38,11 @@ def check_references(document: dict[str, Any], collector: Collector) -> None:
     for kind, value, path in _references(document):
         if not isinstance(value, str) or value in declared[kind]:
             continue
-        hint = did_you_mean(value, declared[kind] | BUILT_IN[kind])
-        message = f"{kind} {value!r} is not declared in the manifests; it must already exist live{hint}"
+        if value in BUILT_IN[kind]:
+            message = f"built-in {kind} {value!r} is not declared in the manifests; it must exist live"
+        else:
+            hint = did_you_mean(value, declared[kind] | BUILT_IN[kind])
+            message = f"{kind} {value!r} is not declared in the manifests; it must already exist live{hint}"
         collector.at(path, message, severity="warning")
     for index, project in enumerate(document.get("projects") or []):
         if isinstance(project, dict):

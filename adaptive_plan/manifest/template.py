@@ -71,8 +71,8 @@ def make_environment() -> SandboxedEnvironment:
         undefined=_Undefined,
         autoescape=False,
         keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
+        trim_blocks=False,  # a line holding only {% ... %} renders as an empty line,
+        lstrip_blocks=True,  # so lines keep their source numbers outside loops
     )
     env.globals["secret"] = _secret
     return env
@@ -111,7 +111,7 @@ def _template_line() -> int:
 def _name_of(error: TemplateError) -> str | None:
     message = error.message or ""
     if message.startswith("undefined variable 'vars."):
-        return message.split("'")[1].removeprefix("vars.")
+        return message.split("'")[1]
     return None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -82,7 +83,8 @@ def test_unset_secret_warns_at_validate_and_fails_at_apply(tmp_path: Path) -> No
     file = write(tmp_path, "m.yaml", SECRET_MANIFEST)
     result = load_manifests([str(file)], mode="plan", environ={})
     assert [str(w) for w in result.warnings] == [
-        f"{file}:7:16: model.judge: warning: secret 'OPENAI_API_KEY' is not set in the environment (apply will need it)"
+        f"{file}:7:16: model.judge: warning: secret 'OPENAI_API_KEY' is not set in the environment "
+        "(apply will need it)"
     ]
     with pytest.raises(ManifestError) as raised:
         load_manifests([str(file)], mode="apply", environ={})
@@ -111,7 +113,7 @@ def test_recipe_directory_needs_its_entrypoint(tmp_path: Path) -> None:
     file = write(
         tmp_path, "m.yaml", "version: 1\nprojects:\n  - key: p\n    recipes:\n      - {key: r, path: r}\n"
     )
-    with pytest.raises(ManifestError, match="directory 'r' has no main.py"):
+    with pytest.raises(ManifestError, match=r"directory 'r' has no main\.py"):
         load_manifests([str(file)])
 
 
@@ -162,7 +164,6 @@ def test_one_default_model_per_project(tmp_path: Path) -> None:
 
 def test_service_account_address_is_derived(tmp_path: Path) -> None:
     file = write(tmp_path, "m.yaml", "version: 1\nusers:\n  - {service_account: true, name: CI Bot}\n")
-    with pytest.raises(
-        ManifestError, match="user.CI Bot@system.adaptive.local: 'CI Bot' is not a valid service-account"
-    ):
+    expected = "user.CI Bot@system.adaptive.local: 'CI Bot' is not a valid service-account"
+    with pytest.raises(ManifestError, match=re.escape(expected)):
         load_manifests([str(file)])
