@@ -1,0 +1,170 @@
+"""Every GraphQL document the team, role, user, model, project, share and integration kinds
+can emit validates against the emulator's SDL, and so do the variables their steps send
+(coerced against the operation's variable definitions, so a misspelt input field fails):
+create, update and delete steps, probes, polls, and the live reader's two documents.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import graphql
+import pytest
+from graphql.execution.values import get_variable_values
+
+from adaptive_plan.kinds import KINDS, KINDS_BY_NAME, integration, model, project, role, share, team, user
+from adaptive_plan.kinds.base import StepSpec
+from adaptive_plan.live.batch import first_document, second_document
+from adaptive_plan.model.manifest import Manifest
+from adaptive_plan.model.plan import Poll
+from adaptive_plan.model.resource import Resource
+from adaptive_plan.model.secrets import Sensitive, resolve_secrets, secret_token
+
+SDL = Path(team.__file__).resolve().parents[1] / "emulator" / "schema.graphql"
+MODULES = (team, role, user, model, project, share, integration)
+K1 = [KINDS_BY_NAME[name] for name in ("team", "role", "user", "model", "project", "share", "integration")]
+ENV = {"TOKEN": "t0ken-value"}
+SECRET = Sensitive(secret_token("TOKEN"))
+
+DOCUMENT = {
+    "teams": [{"key": "ml", "name": "ML"}],
+    "roles": [{"key": "reviewer", "name": "Reviewer", "permissions": ["project:read"]}],
+    "users": [
+        {"email": "a@example.com", "name": "Ann", "teams": [{"team": "ml", "role": "reviewer"}]},
+        {"name": "svc", "service_account": True, "teams": [{"team": "ml", "role": "reviewer"}]},
+    ],
+    "models": [
+        {
+            "key": "gpt-4o-judge",
+            "published": True,
+            "external": {
+                "provider": "open_ai",
+                "external_model_id": "gpt-4o",
+                "api_key": SECRET,
+                "extra_params": {},
+            },
+        },
+        {
+            "key": "qwen",
+            "stable": True,
+            "compute_config": {"tp": 2},
+            "huggingface": {"model_id": "Qwen/Qwen3-8B", "hf_token": SECRET, "compute_pool": "a100-pool"},
+        },
+    ],
+    "projects": [
+        {
+            "key": "bot",
+            "name": "Bot",
+            "description": "d",
+            "team": "ml",
+            "shares": [{"team": "ml", "role": "admin"}],
+        }
+    ],
+    "integrations": [
+        {
+            "team": "ml",
+            "name": "s",
+            "provider": "slack",
+            "connection": {"webhook_url": SECRET, "bot_token": SECRET},
+        },
+        {
+            "team": "ml",
+            "name": "m",
+            "provider": "smtp",
+            "enabled": False,
+            "delivery_policy": "multishot",
+            "subscriptions": [{"topic_pattern": "job.*", "scope": "team", "target_filter": {"a": 1}}],
+            "connection": {"host": "h", "port": 25, "username": "u", "from_email": "f@x", "password": SECRET},
+        },
+        {
+            "team": "ml",
+            "name": "w",
+            "provider": "webhook",
+            "connection": {"url": "https://x", "method": "POST"},
+        },
+        {"team": "ml", "name": "g", "provider": "github", "connection": {"api_token": SECRET, "org": "o"}},
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def schema() -> graphql.GraphQLSchema:
+    return graphql.build_schema(SDL.read_text())
+
+
+def _check(schema: graphql.GraphQLSchema, document: str, variables: dict | None = None) -> None:
+    tree = graphql.parse(document)
+    errors = graphql.validate(schema, tree)
+    assert not errors, f"{[error.message for error in errors]}\n{document}"
+    if variables is None:
+        return
+    [operation] = [d for d in tree.definitions if isinstance(d, graphql.OperationDefinitionNode)]
+    coerced = get_variable_values(
+        schema, operation.variable_definitions or (), resolve_secrets(variables, ENV)
+    )
+    assert not isinstance(coerced, list), f"{[error.message for error in coerced]}\n{variables}"
+
+
+def _module_documents() -> list[tuple[str, str]]:
+    return [
+        (f"{module.__name__.rsplit('.', 1)[1]}.{name}", value)
+        for module in MODULES
+        for name, value in vars(module).items()
+        if name.isupper() and isinstance(value, str) and value.lstrip().startswith(("query", "mutation"))
+    ]
+
+
+@pytest.mark.parametrize(("name", "document"), _module_documents(), ids=lambda value: value)
+def test_step_documents_validate(schema, name: str, document: str) -> None:
+    _check(schema, document)
+
+
+def test_live_reader_documents_validate(schema) -> None:
+    _check(schema, first_document(K1))
+    _check(schema, first_document(KINDS))
+    second = second_document(KINDS, {"project": ["bot", 'we"ird'], "team": ["default", "ml"]})
+    assert second is not None
+    _check(schema, second)
+
+
+def _every_step(kind_name: str) -> list[StepSpec]:
+    kind = KINDS_BY_NAME[kind_name]
+    steps: list[StepSpec] = []
+    for wanted in kind.desired(Manifest(document=DOCUMENT)):
+        steps += kind.create_steps(wanted)
+        actual = Resource(wanted.address, wanted.kind, _different(wanted.attrs), identity=_identity(wanted))
+        steps += kind.update_steps(wanted, actual, kind.compare(wanted, actual))
+        steps += kind.delete_steps(actual)
+    return steps
+
+
+def _different(attrs: dict) -> dict:
+    flipped = {}
+    for name, value in attrs.items():
+        if isinstance(value, bool):
+            flipped[name] = not value
+        elif isinstance(value, dict):
+            flipped[name] = {key: None for key in value}
+        else:
+            flipped[name] = None
+    flipped["archived"] = True
+    return flipped
+
+
+def _identity(wanted: Resource) -> dict:
+    return {
+        **wanted.identity,
+        "id": "00000000-0000-0000-0000-000000000001",
+        "owner": {"team": "default", "role": "admin"},
+    }
+
+
+@pytest.mark.parametrize("kind_name", [kind.name for kind in K1], ids=str)
+def test_every_step_and_its_variables_validate(schema, kind_name: str) -> None:
+    steps = _every_step(kind_name)
+    assert steps, f"{kind_name}: no steps built"
+    for step in steps:
+        _check(schema, step.document, step.variables)
+        for extra in (step.probe, step.poll):
+            if isinstance(extra, Poll):
+                _check(schema, extra.document, extra.variables)
