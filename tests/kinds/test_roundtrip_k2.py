@@ -113,3 +113,27 @@ def test_apply_then_plan_is_empty_create_update_prune(client, project, tmp_path)
     assert [step.verb for step in detach.steps] == ["detach"] and detach.warnings == ()
     _apply(client, pruned)
     assert _actions(_plan(client, pruned)) == {}
+
+
+def test_creates_whose_answer_is_lost_are_probed_not_sent_twice(emu, client, project, tmp_path) -> None:
+    for operation in ("CreateMetric", "CreateGrader", "CreateCustomRecipe", "DeployModel"):
+        emu.faults.drop_after_commit(operation, times=1)
+    manifest = _manifest(tmp_path, project)
+    before = len(emu.stats.operations)
+    _apply(client, manifest)
+    assert _actions(_plan(client, manifest)) == {}
+    sent = [
+        name
+        for name in emu.stats.operations[before:]
+        if name in ("CreateMetric", "CreateGrader", "CreateCustomRecipe")
+    ]
+    # one request per object: each lost answer was probed, never re-sent (a re-send would fail as a duplicate)
+    assert sorted(sent) == [
+        "CreateCustomRecipe",
+        "CreateGrader",
+        "CreateGrader",
+        "CreateMetric",
+        "CreateMetric",
+    ]
+    probes = {"DescribeMetric", "GraderMetric", "GetCustomRecipe"}
+    assert probes <= set(emu.stats.operations[before:]), "the answers were really lost and probed"
