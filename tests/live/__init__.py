@@ -1,0 +1,1 @@
+"""Tests of the live reader (adaptive_plan.live)."""
