@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from graphql import GraphQLError, OperationType, execute, get_operation_ast, parse, validate
+from graphql import GraphQLError, GraphQLSchema, OperationType, execute, get_operation_ast, parse, validate
 
 from adaptive_plan.emulator.faults import Faults
 from adaptive_plan.emulator.multipart import MultipartError, parse_graphql_multipart
@@ -24,6 +24,7 @@ from adaptive_plan.emulator.resolvers.common import ApiError, Context
 from adaptive_plan.emulator.resolvers.datasets import abort_upload, put_part, start_upload
 from adaptive_plan.emulator.resolvers.recipes import recipe_files
 from adaptive_plan.emulator.resolvers.teams_roles_users import permissions_of, user_for_key
+from adaptive_plan.emulator.stats import Stats
 from adaptive_plan.emulator.store import Store
 
 
@@ -46,27 +47,6 @@ def json_response(status: int, payload: Any, **headers: str) -> Response:
     return Response(status, json.dumps(payload).encode(), {"Content-Type": "application/json", **headers})
 
 
-@dataclass
-class Stats:
-    """Counters for tests and benchmarks: every HTTP request, and GraphQL operation names in order."""
-
-    http_requests: int = 0
-    operations: list[str] = field(default_factory=list)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    def record(self, operation: str | None = None) -> None:
-        with self._lock:
-            if operation is None:
-                self.http_requests += 1
-            else:
-                self.operations.append(operation)
-
-    def reset(self) -> None:
-        with self._lock:
-            self.http_requests = 0
-            self.operations.clear()
-
-
 class App:
     """The emulated Adaptive API over one ``Store``."""
 
@@ -75,7 +55,14 @@ class App:
     ):
         self.store, self.faults, self.deploy_delay = store, faults, deploy_delay
         self.stats = stats or Stats()
-        self.schema = build_schema()
+        # Built on a background thread so /health answers before the SDL is parsed.
+        self._schema_ready = threading.Thread(target=build_schema, name="emulator-schema", daemon=True)
+        self._schema_ready.start()
+
+    @property
+    def schema(self) -> GraphQLSchema:
+        self._schema_ready.join()
+        return build_schema()
 
     # ------------------------------------------------------------------ entry point
     def handle(self, request: Request) -> Response | None:

@@ -17,12 +17,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import TYPE_CHECKING
 
-from adaptive_plan.emulator.app import App, Request, Stats, create_app
 from adaptive_plan.emulator.faults import Faults
-from adaptive_plan.emulator.resolvers.teams_roles_users import hash_key
 from adaptive_plan.emulator.seed import ADMIN_EMAIL, seed_store
-from adaptive_plan.emulator.store import Store
+from adaptive_plan.emulator.stats import Stats
+from adaptive_plan.emulator.store import Store, hash_key
+
+__all__ = ["Emulator", "Faults", "Stats", "run_emulator", "start_emulator"]
+
+if TYPE_CHECKING:
+    from adaptive_plan.emulator.app import App
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -33,17 +38,26 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
+        if self.path == "/health" and self.command == "GET" and not self.server.ready.is_set():
+            self.server.stats.record()  # answered before the GraphQL app has loaded
+            self._send(200, b'{"status": "ok"}', {"Content-Type": "application/json"})
+            return
+        from adaptive_plan.emulator.app import Request
+
         headers = {name.lower(): value for name, value in self.headers.items()}
         response = self.server.app.handle(Request(self.command, self.path, headers, body))
         if response is None:  # drop after commit: close without answering
             self.close_connection = True
             return
-        self.send_response(response.status)
-        for name, value in response.headers.items():
+        self._send(response.status, response.body, response.headers)
+
+    def _send(self, status: int, body: bytes, headers: dict[str, str]) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
             self.send_header(name, value)
-        self.send_header("Content-Length", str(len(response.body)))
+        self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(response.body)
+        self.wfile.write(body)
 
     do_GET = do_POST = do_DELETE = do_PUT = do_PATCH = _serve
 
@@ -55,9 +69,27 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], app: App) -> None:
-        self.app = app
+    def __init__(self, address: tuple[str, int], store: Store, faults: Faults, stats: Stats, delay: float):
+        self.stats, self.ready, self._app = stats, threading.Event(), None
         super().__init__(address, _Handler)
+        # The GraphQL app (graphql-core import, SDL parse) loads in the background: /health is instant.
+        loader = threading.Thread(target=self._load, args=(store, faults, delay), daemon=True)
+        loader.start()
+
+    def _load(self, store: Store, faults: Faults, delay: float) -> None:
+        try:
+            from adaptive_plan.emulator.app import create_app
+
+            self._app = create_app(store, faults, deploy_delay=delay, stats=self.stats)
+        finally:
+            self.ready.set()
+
+    @property
+    def app(self) -> App:
+        self.ready.wait()
+        if self._app is None:
+            raise RuntimeError("the emulator app failed to load")
+        return self._app
 
 
 @dataclass
@@ -105,7 +137,7 @@ def start_emulator(
     store, key = prepare_store(db_path, api_key)
     faults = faults or Faults()
     stats = Stats()
-    server = _Server((host, port), create_app(store, faults, deploy_delay=deploy_delay, stats=stats))
+    server = _Server((host, port), store, faults, stats, deploy_delay)
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="adaptive-emulator", daemon=True
     )

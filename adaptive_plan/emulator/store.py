@@ -8,6 +8,7 @@ One connection is shared by all threads behind a lock; a request runs inside one
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import threading
@@ -182,3 +183,8 @@ class Store:
     def set_meta(self, name: str, value: str) -> None:
         with self._lock:
             self._conn.execute("INSERT OR REPLACE INTO meta (name, value) VALUES (?, ?)", (name, value))
+
+
+def hash_key(api_key: str) -> str:
+    """API keys are stored only as this sha256 hex digest."""
+    return hashlib.sha256(api_key.encode()).hexdigest()

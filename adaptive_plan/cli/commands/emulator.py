@@ -7,8 +7,7 @@ import threading
 
 import click
 
-from adaptive_plan.emulator.faults import Faults
-from adaptive_plan.emulator.server import start_emulator
+from adaptive_plan.emulator.server import Faults, start_emulator
 
 
 @click.command("emulator")

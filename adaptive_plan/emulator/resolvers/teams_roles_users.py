@@ -7,7 +7,6 @@ email. API keys are stored only as sha256 hashes (kind ``api_key``, key = hash).
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from typing import Any
@@ -23,12 +22,9 @@ from adaptive_plan.emulator.resolvers.common import (
     slugify,
 )
 from adaptive_plan.emulator.seed import PERMISSIONS
+from adaptive_plan.emulator.store import hash_key
 
 R = Resolvers()
-
-
-def hash_key(api_key: str) -> str:
-    return hashlib.sha256(api_key.encode()).hexdigest()
 
 
 def issue_api_key(store: Any, user_id: str) -> str:
