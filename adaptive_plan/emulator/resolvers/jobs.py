@@ -53,3 +53,32 @@ def deleteJob(_: Any, info: Any, id: str) -> bool:
     if not ctx(info).store.delete("job", id):
         raise not_found("job", id)
     return True
+
+
+@R.mutation
+def updateJob(_: Any, info: Any, id: str, input: dict) -> dict:
+    raise (
+        not_found("job", id)
+        if ctx(info).store.get("job", id) is None
+        else ApiError("Unsupported: emulated jobs are finished and cannot be updated")
+    )
+
+
+@R.query
+def artifacts(_: Any, info: Any, project: str, filter: Any = None) -> list[dict]:
+    return []
+
+
+@R.query
+def artifact(_: Any, info: Any, project: str, id: str) -> None:
+    return None
+
+
+@R.query
+def parseRecipeSchema(_: Any, info: Any, recipeContent: str) -> dict:
+    return {}
+
+
+@R.mutation
+def cancelAllocation(_: Any, info: Any, input: dict) -> str:
+    raise ApiError(f"EntityNotFound: allocation for job '{input['jobId']}' not found")
