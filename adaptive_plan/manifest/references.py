@@ -35,18 +35,23 @@ def check_references(document: dict[str, Any], collector: Collector) -> None:
         "role": _keys(document, "roles"),
         "model": _keys(document, "models"),
     }
+    messages: dict[tuple[str, str], str] = {}  # the same missing key tends to repeat
     for kind, value, path in _references(document):
         if not isinstance(value, str) or value in declared[kind]:
             continue
-        if value in BUILT_IN[kind]:
-            message = f"built-in {kind} {value!r} is not declared in the manifests; it must exist live"
-        else:
-            hint = did_you_mean(value, declared[kind] | BUILT_IN[kind])
-            message = f"{kind} {value!r} is not declared in the manifests; it must already exist live{hint}"
-        collector.at(path, message, severity="warning")
+        if (kind, value) not in messages:
+            messages[(kind, value)] = _missing(kind, value, declared[kind])
+        collector.at(path, messages[(kind, value)], severity="warning")
     for index, project in enumerate(document.get("projects") or []):
         if isinstance(project, dict):
             _metric_references(project, ("projects", index), collector)
+
+
+def _missing(kind: str, value: str, declared: set[str]) -> str:
+    if value in BUILT_IN[kind]:
+        return f"built-in {kind} {value!r} is not declared in the manifests; it must exist live"
+    hint = did_you_mean(value, declared | BUILT_IN[kind])
+    return f"{kind} {value!r} is not declared in the manifests; it must already exist live{hint}"
 
 
 def _references(document: dict[str, Any]) -> Iterator[tuple[str, Any, Path]]:

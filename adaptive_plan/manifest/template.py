@@ -13,6 +13,7 @@ Must not import: api, live, plan, apply, render.
 from __future__ import annotations
 
 import difflib
+import re
 import sys
 import traceback
 from collections.abc import Mapping
@@ -82,6 +83,9 @@ def render(env: SandboxedEnvironment, text: str, file: str, variables: Mapping[s
     """The rendered text; a file with no template markers is returned as is."""
     if not any(marker in text for marker in _MARKERS):
         return text
+    simple = _render_simple(text, variables)
+    if simple is not None:
+        return simple
     try:
         template = env.from_string(text)
         return template.render(vars=Variables(variables))
@@ -97,6 +101,36 @@ def render(env: SandboxedEnvironment, text: str, file: str, variables: Mapping[s
         raise TemplateProblem(_diagnostic(message, text, file, _template_line(), _name_of(error))) from None
     except (ValueError, TypeError, ArithmeticError, LookupError) as error:
         raise TemplateProblem(_diagnostic(f"template error: {error}", text, file, _template_line())) from None
+
+
+_SIMPLE = re.compile(
+    r"\{\{ *(?:vars\.(?P<var>[A-Za-z_][A-Za-z0-9_]*)"
+    r"|secret\( *(?P<q>['\"])(?P<secret>[A-Za-z_][A-Za-z0-9_]*)(?P=q) *\)) *\}\}"
+)
+_MISSING = object()
+
+
+def _render_simple(text: str, variables: Mapping[str, Any]) -> str | None:
+    """Fast path for files whose only templates are ``{{ vars.NAME }}`` with plain values and
+    ``{{ secret('NAME') }}``: the same output as Jinja without compiling a large template.
+    None when anything else is there (Jinja then renders, and reports any error)."""
+    fallback = False
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal fallback
+        name = match.group("var")
+        if name is None:
+            return secret_token(match.group("secret"))
+        value = variables.get(name, _MISSING)
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            fallback = True  # undefined, or a value Jinja may print differently
+            return ""
+        return str(value)
+
+    result = _SIMPLE.sub(replace, text)
+    if fallback or any(marker in result for marker in _MARKERS):
+        return None
+    return result
 
 
 def _template_line() -> int:

@@ -38,6 +38,8 @@ _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RESOLVERS = yaml.resolver.Resolver.yaml_implicit_resolvers
 _PREFIX = "tag:yaml.org,2002:"
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_SCALAR = yaml.ScalarEvent
+_MAPPING_END = yaml.MappingEndEvent
 
 
 class YamlProblem(Exception):
@@ -184,30 +186,36 @@ class _Builder:
         return items
 
     def mapping(self, start: Any, path: Path, depth: int) -> dict[str, Any]:
+        """The hot loop of the loader: plain scalar values are handled inline."""
         result: dict[str, Any] = {}
         merges: list[tuple[Any, Path]] = []
-        event = self.next()
-        while not isinstance(event, yaml.MappingEndEvent):
-            key_mark = event.start_mark
+        next_event, values, keys = self.next, self.marks.values, self.marks.keys
+        event = next_event()
+        while type(event) is not _MAPPING_END:
             key = self.key(event)
-            value_event = self.next()
+            value_event = next_event()
             if key == "<<" and event.implicit[0]:
                 merge_path = (*path, "<<", len(merges))
                 merges.append((self.node(value_event, merge_path, depth + 1), merge_path))
             else:
+                child = (*path, key)
                 if key in result:
-                    first = to_source(self.marks.keys[(*path, key)])
+                    first = to_source(keys[child])
                     message = f"duplicate key {key!r} (first defined at {first})"
-                    raise YamlProblem(Diagnostic(message, to_source(key_mark)))
-                self.marks.keys[(*path, key)] = key_mark
-                result[key] = self.node(value_event, (*path, key), depth + 1)
-            event = self.next()
+                    raise YamlProblem(Diagnostic(message, to_source(event.start_mark)))
+                keys[child] = event.start_mark
+                if type(value_event) is _SCALAR and not value_event.anchor:
+                    values[child] = value_event.start_mark
+                    result[key] = self.scalar(value_event)
+                else:
+                    result[key] = self.node(value_event, child, depth + 1)
+            event = next_event()
         for merged, merge_path in merges:
             self.merge(result, merged, merge_path, path, start.start_mark)
         return result
 
     def key(self, event: Any) -> str:
-        if not isinstance(event, yaml.ScalarEvent):
+        if type(event) is not _SCALAR:
             raise YamlProblem(Diagnostic("mapping keys must be plain strings", self.mark(event)))
         return str(event.value)
 
@@ -260,9 +268,10 @@ class _Builder:
     def scalar(self, event: Any) -> Any:
         tag = event.tag
         if tag is None or tag == "!":
-            if not event.implicit[0]:
-                return event.value
-            tag = _resolve_plain(event.value)
+            value = event.value
+            if not event.implicit[0] or value[:1] not in _RESOLVERS:
+                return value  # quoted, or plain text no implicit type can start with
+            tag = _resolve_plain(value)
         elif not tag.startswith(_PREFIX):
             raise YamlProblem(Diagnostic(f"unsupported YAML tag {tag}", self.mark(event)))
         return self.construct(tag[len(_PREFIX) :], event)
