@@ -78,3 +78,11 @@ def test_prune_archives_then_declaring_it_again_unarchives(tmp_path) -> None:
         assert [s.verb for s in changes(unarchive)["project.gone"].steps] == ["unarchive"]
         apply(api, kept)
         assert_no_changes(api, kept)
+
+
+def test_a_project_made_with_the_sdk_is_adopted_and_differences_show(sdk, client, uniq, tmp_path) -> None:
+    key = uniq("proj")
+    sdk.projects.create(key=key, name="By Hand", description="written in the UI")
+    manifest = load(tmp_path, _project(key, "    name: By Hand\n    description: managed\n"))
+    [attr] = changes(plan(client, manifest))[f"project.{key}"].attributes
+    assert (attr.path, attr.before, attr.after) == ("description", "written in the UI", "managed")
