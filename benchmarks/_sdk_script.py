@@ -46,7 +46,8 @@ def _sync_project(client: Adaptive, base: Path, spec: dict) -> int:
     for metric in spec.get("metrics", []):
         if client.feedback.get_key(key, metric["key"]) is None:
             client.feedback.register_key(
-                key, metric["key"], metric["kind"], metric["scoring"], metric.get("name"), metric.get("description")
+                key, metric["key"], metric["kind"], metric["scoring"],
+                name=metric.get("name"), description=metric.get("description"),
             )
             created += 1
     for grader in spec.get("graders", []):
@@ -64,7 +65,8 @@ def _sync_project(client: Adaptive, base: Path, spec: dict) -> int:
     attached = {service.model.key for service in live.model_services}
     for deployment in spec.get("models", []):
         if deployment["model"] not in attached:
-            client.models.attach(deployment["model"], make_default=bool(deployment.get("default")), project=key)
+            default = bool(deployment.get("default"))
+            client.models.attach(deployment["model"], make_default=default, project=key)
             created += 1
     return created
 

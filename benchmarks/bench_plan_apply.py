@@ -69,7 +69,8 @@ def measure(argv: list[str], emulator: Emulator) -> Run:
         err.seek(0)
         run = Run(wall, requests, usage.ru_maxrss / 1024, process.returncode, out.read(), err.read())
     if run.code != 0:
-        raise SystemExit(f"{' '.join(argv[:4])} ... exited {run.code}:\n{run.stdout[-2000:]}{run.stderr[-2000:]}")
+        command = " ".join(argv[:4])
+        raise SystemExit(f"{command} ... exited {run.code}:\n{run.stdout[-2000:]}{run.stderr[-2000:]}")
     return run
 
 
@@ -141,7 +142,8 @@ def main() -> None:
         rows.append(row)
         checks = f"plan: {row.plan.summary()}; re-plan: {row.replan.summary()}"
         print(f"N={size}: {checks}; plan after the SDK script: {row.cross_check}", file=sys.stderr)
-    print(f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}, {args.latency_ms:g} ms latency per request")
+    python = sys.version.split()[0]
+    print(f"{os.cpu_count()} CPUs, Python {python}, {args.latency_ms:g} ms latency per request")
     print(table(rows))
 
 
