@@ -19,7 +19,7 @@ from typing import Any
 
 from adaptive_plan.api.errors import ApiError
 from adaptive_plan.apply.report import ApplyReport
-from adaptive_plan.apply.requests import Scrub, StepError, read_uploads, resolve
+from adaptive_plan.apply.requests import Scrub, StepError, fill_outputs, read_uploads, resolve
 from adaptive_plan.apply.waiting import make_probe, wait_for
 from adaptive_plan.model.errors import ApplyError
 from adaptive_plan.model.events import Event, StepDone, StepFailed, StepSkipped, StepStarted
@@ -105,6 +105,7 @@ class _Runner:
         self.client = client
         self.environ = environ
         self.wait_timeout = wait_timeout
+        self.outputs: dict[str, dict[str, Any]] = {}  # step id -> response data, for output_of()
 
     def run(self, step: Step) -> str | None:
         scrub = Scrub([step.variables, *(p.variables for p in (step.probe, step.poll) if p)], self.environ)
@@ -119,9 +120,9 @@ class _Runner:
         return None
 
     def _call(self, step: Step, scrub: Scrub) -> None:
-        variables = resolve(step.variables, self.environ)
+        variables = resolve(fill_outputs(step.variables, self.outputs), self.environ)
         uploads = read_uploads(step.uploads) if step.uploads else None
-        self.client.execute(
+        self.outputs[step.id] = self.client.execute(
             step.document,
             variables,
             operation_name=step.operation or None,

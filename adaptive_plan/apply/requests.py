@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from adaptive_plan.apply.paths import value_at
+from adaptive_plan.model.plan import OUTPUT_REF
 from adaptive_plan.model.secrets import REDACTED, MissingSecretError, resolve_secrets, secret_names
 
 Upload = tuple[str, bytes, str]
@@ -40,6 +42,25 @@ class Scrub:
         for secret in self.secrets:
             message = message.replace(secret, REDACTED)
         return message
+
+
+def fill_outputs(value: Any, outputs: Mapping[str, Mapping[str, Any]]) -> Any:
+    """Substitute ``output_of(step_id, path)`` references with values from earlier responses."""
+    if isinstance(value, dict):
+        ref = value.get(OUTPUT_REF)
+        if len(value) == 1 and isinstance(ref, dict):
+            data = outputs.get(ref["step"])
+            found = value_at(data, ref["path"]) if data is not None else None
+            if found is None:
+                raise StepError(
+                    f"the response of {ref['step']} did not carry {ref['path']} (the connection may have "
+                    "dropped after the server applied it); run apply again to converge"
+                )
+            return found
+        return {key: fill_outputs(item, outputs) for key, item in value.items()}
+    if isinstance(value, list):
+        return [fill_outputs(item, outputs) for item in value]
+    return value
 
 
 def read_uploads(uploads: Mapping[str, str]) -> dict[str, Upload]:

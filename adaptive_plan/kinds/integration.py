@@ -11,8 +11,8 @@ org/repo); ``secrets`` (write-only: slack webhook_url/bot_token, smtp password/t
 webhook headers, github api_token -- masked or absent on read); ``subscriptions`` (a set);
 ``delivery_policy``. A provider change is a replace (delete, then create). An update
 re-sends the whole connection, secrets included, as the API requires. ``enabled`` has no
-create input: a new integration declared ``enabled: false`` is disabled by the next apply
-(its id is unknown until it exists); the plan says so.
+create input: a new integration declared ``enabled: false`` is disabled by a second step
+that takes the new id from the create's response (``output_of``).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from adaptive_plan.kinds._shared import (
 from adaptive_plan.kinds.base import Kind, LiveData, StepSpec
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.manifest import Manifest
-from adaptive_plan.model.plan import AttrChange
+from adaptive_plan.model.plan import AttrChange, output_of
 from adaptive_plan.model.resource import Resource
 
 READABLE = {
@@ -167,11 +167,15 @@ class IntegrationKind(Kind):
             "input": {"name": name, "provider": desired.attrs["provider"], "config": config},
         }
         probe = exists_probe(LIST_INTEGRATIONS, "integrations.name", name, {"team": team})
-        return [
+        steps = [
             create(
                 "create", CREATE_INTEGRATION, variables, probe, f"create {desired.attrs['provider']} {name}"
             )
         ]
+        if desired.attrs.get("enabled") is False:  # createIntegration has no `enabled` input
+            disable = {"id": output_of(1, "createIntegration.id"), "input": {"enabled": False}}
+            steps.append(step("disable", UPDATE_INTEGRATION, disable, f"disable {name}"))
+        return steps
 
     def update_steps(
         self, desired: Resource, actual: Resource, changes: Sequence[AttrChange]
@@ -196,11 +200,6 @@ class IntegrationKind(Kind):
 
     def warnings(self, desired: Resource | None, actual: Resource | None, live: Any) -> list[str]:
         notes = []
-        if desired is not None and actual is None and desired.attrs.get("enabled") is False:
-            notes.append(
-                f"{desired.address}: the API creates integrations enabled; it is disabled by the next apply "
-                "(its id is known only once it exists)"
-            )
         if actual is not None and actual.identity.get("duplicates"):
             notes.append(
                 f"{actual.address}: {actual.identity['duplicates']} integrations share this team and name; "

@@ -13,6 +13,19 @@ from typing import Any
 
 from adaptive_plan.model import secrets
 
+OUTPUT_REF = "$output"
+
+
+def output_of(step: int | str, path: str) -> dict[str, Any]:
+    """A variable value taken from an earlier step's response, filled in by apply.
+
+    Kinds write ``output_of(1, "createIntegration.id")`` (the 1-based number of a step
+    of the same change); the planner turns the number into that step's id, and the
+    executor substitutes the value at ``path`` of that step's ``data``. This is how a
+    step can use a server-made id that does not exist until apply runs.
+    """
+    return {OUTPUT_REF: {"step": step, "path": path}}
+
 
 class Action(str, Enum):
     CREATE = "create"
@@ -161,7 +174,8 @@ def _step_from_dict(data: dict[str, Any]) -> Step:
             return None
         return Poll(**{**value, "until": tuple(value["until"]), "fail_on": tuple(value["fail_on"])})
 
-    return Step(**{**data, "after": tuple(data["after"]), "probe": poll(data["probe"]), "poll": poll(data["poll"])})
+    after = tuple(data["after"])
+    return Step(**{**data, "after": after, "probe": poll(data["probe"]), "poll": poll(data["poll"])})
 
 
 def _to_json(value: Any) -> Any:

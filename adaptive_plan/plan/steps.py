@@ -19,7 +19,7 @@ from typing import Any
 from adaptive_plan.kinds.base import StepSpec
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.errors import PlanError
-from adaptive_plan.model.plan import Step
+from adaptive_plan.model.plan import OUTPUT_REF, Step, output_of
 from adaptive_plan.model.secrets import Sensitive
 from adaptive_plan.plan.diff import DraftChange
 
@@ -39,7 +39,7 @@ class _Builder:
             verb=spec.verb,
             operation=spec.operation,
             document=spec.document,
-            variables=spec.variables,
+            variables=_absolute_outputs(spec.variables, self.id.rsplit("#", 1)[0]),
             uploads=spec.uploads,
             after=tuple(dict.fromkeys(a for a in self.after if a != self.id)),
             idempotent=spec.idempotent,
@@ -75,6 +75,18 @@ def assemble_steps(
     steps = {step_id: builder.freeze() for step_id, builder in builders.items()}
     _check_acyclic(steps.values())
     return {address: tuple(steps[step_id] for step_id in dict.fromkeys(ids)) for address, ids in own.items()}
+
+
+def _absolute_outputs(value: Any, address: str) -> Any:
+    """Turn ``output_of(n, path)`` step numbers into the step ids of the same change."""
+    if isinstance(value, dict):
+        ref = value.get(OUTPUT_REF)
+        if len(value) == 1 and isinstance(ref, dict) and isinstance(ref.get("step"), int):
+            return output_of(f"{address}#{ref['step']}", ref["path"])
+        return {key: _absolute_outputs(item, address) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_absolute_outputs(item, address) for item in value]
+    return value
 
 
 def _identity(spec: StepSpec) -> str:

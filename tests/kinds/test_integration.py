@@ -79,14 +79,14 @@ def test_update_resends_the_whole_connection_with_its_secrets(client, uniq, tmp_
     assert_no_changes(client, manifest)
 
 
-def test_enabled_false_is_applied_by_the_next_apply_and_sdk_changes_show_as_drift(
+def test_enabled_false_is_applied_in_one_apply_and_sdk_changes_show_as_drift(
     sdk, client, uniq, tmp_path
 ) -> None:
     name = uniq("hook")
     manifest = load(tmp_path, _slack("default", name, "    enabled: false\n"), ENV)
     made = apply(client, manifest, ENV)
-    assert any("next apply" in w for w in changes(made)[f"integration.default/{name}"].warnings)
-    assert actions(apply(client, manifest, ENV)) == {f"integration.default/{name}": "update"}
+    create, disable = changes(made)[f"integration.default/{name}"].steps
+    assert disable.variables["id"] == {"$output": {"step": create.id, "path": "createIntegration.id"}}
     assert_no_changes(client, manifest)
     integration_id = next(i.id for i in sdk.integrations.list(team="default") if i.name == name)
     sdk.integrations.update(integration_id, enabled=True)
