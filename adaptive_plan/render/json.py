@@ -24,7 +24,8 @@ FORMAT_VERSION = 1
 
 def render_plan_json(plan: Plan, *, target_url: str, warnings: Sequence[str] = ()) -> str:
     """The plan as one indented JSON document (``plan_document``), ending with a newline."""
-    return json.dumps(plan_document(plan, target_url=target_url, warnings=warnings), indent=2, default=str) + "\n"
+    document = plan_document(plan, target_url=target_url, warnings=warnings)
+    return json.dumps(document, indent=2, default=str) + "\n"
 
 
 def plan_document(plan: Plan, *, target_url: str, warnings: Sequence[str] = ()) -> dict[str, Any]:

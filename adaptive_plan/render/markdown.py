@@ -1,0 +1,178 @@
+"""The markdown plan, for pull-request comments and GitHub step summaries.
+
+Layout: a title, the summary tables (counts by action, then by kind x action), deletions
+called out at the top, then one collapsible ``<details>`` block per changed resource, then
+warnings and unmanaged objects. The result always stays under GitHub's 65,536-character
+comment limit (measured in UTF-8 bytes, which is stricter): the per-resource sections are
+cut with a note of how many were left out; the summary is never cut. Secrets and
+write-only values show as ``(sensitive)``. Imports ``model`` only; returns a string.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+
+from adaptive_plan.model.plan import Action, AttrChange, Change, Plan
+from adaptive_plan.render.json import summary_counts
+from adaptive_plan.render.style import format_value
+
+GITHUB_LIMIT = 65_536
+HEADROOM = 2_048  # room for a caller's sticky-comment marker or heading
+_ORDER = ("create", "update", "replace", "delete", "no-op")
+_SIGN = {"create": "+", "update": "~", "replace": "-/+", "delete": "-", "no-op": " "}
+_VALUE_CHARS = 300
+
+
+def render_plan_markdown(
+    plan: Plan, *, target_url: str = "", warnings: Sequence[str] = (), limit: int = GITHUB_LIMIT - HEADROOM
+) -> str:
+    """The plan as GitHub markdown of at most ``limit`` UTF-8 bytes (the summary always kept)."""
+    head = _title(plan, target_url) + _summary_tables(plan)
+    budget = _Budget(limit - _size(head) - 600)  # 600: the truncation notes
+    shown = [change for change in plan.changes if change.action is not Action.NOOP]
+    doomed = [change for change in shown if change.action in (Action.DELETE, Action.REPLACE)]
+    deletions = budget.take([f"- `{_code(change.address)}`\n" for change in doomed], share=0.25)
+    notes = budget.take([f"- {_inline(text)}\n" for text in _all_warnings(plan, warnings)], share=0.15)
+    unmanaged = budget.take([f"- `{_code(address)}`\n" for address in plan.unmanaged], share=0.15)
+    details = budget.take([_details(change) for change in shown], share=1.0)
+    parts = [head]
+    if doomed:
+        parts.append(_deletion_callout(plan, len(doomed)) + _listing(deletions, "deletions"))
+    if shown:
+        parts.append("### Changes\n\n" + _listing(details, "resources", joiner="\n"))
+    else:
+        parts.append("No changes. Live state matches the manifests.\n")
+    if notes.items or notes.left_out:
+        parts.append("### Warnings\n\n" + _listing(notes, "warnings"))
+    if unmanaged.items or unmanaged.left_out:
+        title = "### Unmanaged\n\nLive, not in the manifests; left alone unless `prune: true`.\n\n"
+        parts.append(title + _listing(unmanaged, "objects"))
+    return "\n".join(parts)
+
+
+class _Slice:
+    def __init__(self, items: list[str], left_out: int) -> None:
+        self.items = items
+        self.left_out = left_out
+
+
+class _Budget:
+    """Hands out bytes to sections in order; a section gets at most ``share`` of what is left."""
+
+    def __init__(self, total: int) -> None:
+        self.left = max(0, total)
+
+    def take(self, items: list[str], share: float) -> _Slice:
+        allowance = int(self.left * share)
+        kept: list[str] = []
+        used = 0
+        for item in items:
+            size = _size(item) + 1
+            if used + size > allowance:
+                break
+            kept.append(item)
+            used += size
+        self.left -= used
+        return _Slice(kept, len(items) - len(kept))
+
+
+def _listing(section: _Slice, noun: str, joiner: str = "") -> str:
+    text = joiner.join(section.items)
+    if section.left_out:
+        note = f"_… and {section.left_out} more {noun} not shown (GitHub's size limit); "
+        note += "run `adaptive-plan plan` for the full plan._\n"
+        text += ("\n" if text else "") + note
+    return text + "\n"
+
+
+def _title(plan: Plan, target_url: str) -> str:
+    where = f" for `{_code(target_url)}`" if target_url else ""
+    lines = [f"## adaptive-plan{where}", ""]
+    if plan.targets:
+        lines += ["Targeting only: " + ", ".join(f"`{_code(t)}`" for t in plan.targets), ""]
+    return "\n".join(lines) + "\n"
+
+
+def _summary_tables(plan: Plan) -> str:
+    summary = summary_counts(plan)
+    by_action = summary["by_action"]
+    lines = [f"**{summary['text']}**", "", "| action | count |", "|---|---:|"]
+    lines += [f"| {_SIGN[a]} {a} | {by_action[a]} |" for a in _ORDER if by_action.get(a)]
+    if not any(by_action.values()):
+        lines.append("| (none) | 0 |")
+    kinds = summary["by_kind"]
+    if kinds:
+        lines += ["", "| kind | " + " | ".join(_ORDER) + " |", "|---" + "|---:" * len(_ORDER) + "|"]
+        for kind, counts in kinds.items():
+            lines.append(f"| {kind} | " + " | ".join(str(counts.get(a, 0)) for a in _ORDER) + " |")
+    return "\n".join(lines) + "\n\n"
+
+
+def _deletion_callout(plan: Plan, count: int) -> str:
+    allowed = (
+        "The plan was made with `--allow-delete`."
+        if plan.allow_delete
+        else "Apply refuses it unless the plan is made with `--allow-delete`."
+    )
+    return f"> [!WARNING]\n> **This plan deletes or replaces {count} object(s).** {allowed}\n\n"
+
+
+def _details(change: Change) -> str:
+    action = change.action.value
+    verbs = " → ".join(dict.fromkeys(step.verb for step in change.steps)) or "(no API calls)"
+    summary = f"<code>{_SIGN[action]} {html.escape(change.address)}</code> · {html.escape(verbs)}"
+    body: list[str] = []
+    if change.reason:
+        body.append(f"_{_inline(change.reason)}_\n")
+    lines = [_attribute_lines(attr, change.action) for attr in change.attributes]
+    diff = "\n".join(line for group in lines for line in group)
+    if diff:
+        fence = _fence(diff)
+        body.append(f"{fence}diff\n{diff}\n{fence}\n")
+    body += [f"- :warning: {_inline(warning)}\n" for warning in change.warnings]
+    return f"<details><summary>{summary}</summary>\n\n" + "\n".join(body) + "\n</details>\n"
+
+
+def _attribute_lines(attr: AttrChange, action: Action) -> list[str]:
+    before = _short(format_value(attr.before, sensitive=attr.sensitive))
+    after = _short(format_value(attr.after, sensitive=attr.sensitive))
+    if action is Action.DELETE:
+        return [f"- {attr.path}: {before}"]
+    if attr.sensitive and attr.before is None:
+        return [f"+ {attr.path}: {after}" + ("" if action is Action.CREATE else " (write-only, sent again)")]
+    if action is Action.CREATE or attr.before is None:
+        return [f"+ {attr.path}: {after}"]
+    if attr.after is None:
+        return [f"- {attr.path}: {before}"]
+    return [f"- {attr.path}: {before}", f"+ {attr.path}: {after}"]
+
+
+def _all_warnings(plan: Plan, extra: Sequence[str]) -> list[str]:
+    quiet = [w for change in plan.changes if change.action is Action.NOOP for w in change.warnings]
+    return [*extra, *plan.warnings, *quiet]
+
+
+def _short(text: str) -> str:
+    text = text.replace("\n", "\\n")
+    return text if len(text) <= _VALUE_CHARS else text[: _VALUE_CHARS - 1] + "…"
+
+
+def _fence(text: str) -> str:
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def _inline(text: str) -> str:
+    """One line of text that cannot open HTML or break out of a list item."""
+    return html.escape(" ".join(text.split()), quote=False)
+
+
+def _code(text: str) -> str:
+    """Text for an inline code span: one line, no backticks."""
+    return " ".join(text.split()).replace("`", "'")
+
+
+def _size(text: str) -> int:
+    return len(text.encode("utf-8"))
