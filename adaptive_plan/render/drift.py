@@ -1,0 +1,230 @@
+"""The drift report: a plan read from the other side (live against declared).
+
+``drift_report(plan, ...)`` turns a :class:`~adaptive_plan.model.plan.Plan` into the
+canonical JSON document below; the text and markdown renderers read only that document
+(as Terraform's human renderer reads the JSON plan). Returns strings/dicts; prints nothing.
+Imports only ``model``.
+
+JSON document (``format_version`` 1)::
+
+    {
+      "format_version": 1,
+      "tool_version": "0.1.0",
+      "target": "https://adaptive.example",        # the URL, never the key
+      "in_sync": false,
+      "drifted": [
+        {
+          "address": "project.support-bot/grader.politeness",
+          "kind": "grader",
+          "status": "changed",      # changed | missing | extra
+          "fix": "update",          # what apply would do: update | replace | create | delete
+          "source": "manifest.yaml:27:9",             # where it is declared, or null
+          "reason": "",
+          "attributes": [
+            {"path": "locked", "live": true, "declared": false, "sensitive": false}
+          ]
+        }
+      ],
+      "unmanaged": ["user.admin@adaptive.local"],
+      "summary": {"drifted": 1, "changed": 1, "missing": 0, "extra": 0, "unmanaged": 1}
+    }
+
+``changed``: declared and live, with attributes that differ (only attributes the
+manifest declares are compared). ``missing``: declared, absent live. ``extra``: live,
+absent from a list the manifest owns (a project's ``shares``, or ``prune: true``), so
+apply would delete it. ``live``/``declared`` are null when absent on that side;
+sensitive values are ``"(sensitive)"``. Unmanaged objects are listed, never drift.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adaptive_plan.model.plan import Action, AttrChange, Change, Plan
+from adaptive_plan.model.secrets import REDACTED, Sensitive, redact
+from adaptive_plan.render.style import Palette, format_value
+
+FORMAT_VERSION = 1
+MARKDOWN_LIMIT = 65_536
+STATUS = {
+    Action.UPDATE: "changed",
+    Action.REPLACE: "changed",
+    Action.CREATE: "missing",
+    Action.DELETE: "extra",
+}
+_STATUS_TEXT = {
+    "changed": "differs from the manifests",
+    "missing": "declared, missing live",
+    "extra": "live, not declared (apply would delete it)",
+}
+_STATUS_STYLE = {"changed": "yellow", "missing": "green", "extra": "red"}
+_MARKER = {"changed": "~", "missing": "+", "extra": "-"}
+
+
+def drift_report(plan: Plan, *, target: str, tool_version: str) -> dict[str, Any]:
+    """The canonical drift document for ``plan`` (see the module docstring)."""
+    drifted = [_entry(change) for change in plan.changes if change.action is not Action.NOOP]
+    counts = {status: sum(1 for item in drifted if item["status"] == status) for status in _STATUS_TEXT}
+    return {
+        "format_version": FORMAT_VERSION,
+        "tool_version": tool_version,
+        "target": target,
+        "in_sync": not drifted,
+        "drifted": drifted,
+        "unmanaged": list(plan.unmanaged),
+        "summary": {"drifted": len(drifted), **counts, "unmanaged": len(plan.unmanaged)},
+    }
+
+
+def _entry(change: Change) -> dict[str, Any]:
+    return {
+        "address": change.address,
+        "kind": change.kind,
+        "status": STATUS[change.action],
+        "fix": change.action.value,
+        "source": change.source,
+        "reason": change.reason,
+        "attributes": [_attribute(attr) for attr in change.attributes],
+    }
+
+
+def _attribute(attr: AttrChange) -> dict[str, Any]:
+    return {
+        "path": attr.path,
+        "live": _value(attr.before, attr.sensitive),
+        "declared": _value(attr.after, attr.sensitive),
+        "sensitive": attr.sensitive,
+    }
+
+
+def _value(value: Any, sensitive: bool) -> Any:
+    if value is None:
+        return None
+    if sensitive or isinstance(value, Sensitive):
+        return REDACTED
+    return redact(value)
+
+
+# --- text ---------------------------------------------------------------------------------
+
+
+def render_drift_text(report: dict[str, Any], *, color: bool) -> str:
+    """Terminal report: one block per drifted address, then unmanaged objects, then a summary."""
+    palette = Palette(color)
+    lines: list[str] = []
+    for item in report["drifted"]:
+        lines += [*_text_block(item, palette), ""]
+    if report["unmanaged"]:
+        title = "Unmanaged (live, not in the manifests; not drift):"
+        lines += [palette.paint(title, "bold"), *(f"  ? {a}" for a in report["unmanaged"]), ""]
+    lines.append(drift_summary(report, palette))
+    return "\n".join(lines) + "\n"
+
+
+def drift_summary(report: dict[str, Any], palette: Palette | None = None) -> str:
+    """``No drift: ...`` or ``Drift: 3 addresses (1 changed, 1 missing, 1 extra).``"""
+    palette = palette or Palette(False)
+    summary = report["summary"]
+    if report["in_sync"]:
+        return palette.paint("No drift: live state matches the manifests.", "green")
+    noun = "address" if summary["drifted"] == 1 else "addresses"
+    parts = ", ".join(f"{summary[status]} {status}" for status in _STATUS_TEXT)
+    return f"{palette.paint('Drift:', 'bold', 'yellow')} {summary['drifted']} {noun} ({parts})."
+
+
+def _text_block(item: dict[str, Any], palette: Palette) -> list[str]:
+    status = item["status"]
+    marker = palette.paint(_MARKER[status], _STATUS_STYLE[status], "bold")
+    address = palette.paint(item["address"], "bold")
+    lines = [f"  {marker} {address}  {palette.paint(_STATUS_TEXT[status], 'dim')}"]
+    if item["source"]:
+        lines.append("      " + palette.paint(f"# declared at {item['source']}", "dim"))
+    if item["reason"]:
+        lines.append("      " + palette.paint(f"# {item['reason']}", "dim"))
+    lines += ["      " + _text_attribute(attr, status) for attr in item["attributes"]]
+    return lines
+
+
+def _text_attribute(attr: dict[str, Any], status: str) -> str:
+    live, declared = _shown(attr["live"]), _shown(attr["declared"])
+    if status == "missing":
+        return f"{attr['path']}: declared {declared}"
+    if status == "extra":
+        return f"{attr['path']}: live {live}"
+    return f"{attr['path']}: live {live}, declared {declared}"
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "(absent)"
+    return REDACTED if value == REDACTED else format_value(value)
+
+
+# --- markdown -----------------------------------------------------------------------------
+
+
+def render_drift_markdown(report: dict[str, Any], *, limit: int = MARKDOWN_LIMIT) -> str:
+    """Markdown for an issue or step summary: summary table first, then one ``<details>`` per
+    address; details are cut (with a note) to stay under ``limit`` characters, never the summary."""
+    head = _markdown_head(report)
+    unmanaged = _markdown_unmanaged(report["unmanaged"])
+    blocks = [_markdown_block(item) for item in report["drifted"]]
+    parts, size = [head], len(head) + len(unmanaged) + 200  # 200: room for the cut note
+    for block in blocks:
+        if size + len(block) > limit:
+            break
+        parts.append(block)
+        size += len(block)
+    left_out = len(blocks) - (len(parts) - 1)
+    if left_out:
+        parts.append(f"\n_{left_out} more drifted addresses left out to stay under {limit} characters._\n")
+    return "".join(parts) + unmanaged
+
+
+def _markdown_head(report: dict[str, Any]) -> str:
+    summary = report["summary"]
+    state = "in sync" if report["in_sync"] else f"{summary['drifted']} drifted"
+    title = f"### adaptive-plan drift: {state}"
+    rows = [f"| {status} | {summary[status]} |" for status in _STATUS_TEXT]
+    table = ["| status | count |", "|---|---|", *rows, f"| unmanaged (not drift) | {summary['unmanaged']} |"]
+    lines = [title, "", f"Target: {_code(report['target'])}", "", *table, "", drift_summary(report), ""]
+    return "\n".join(lines) + "\n"
+
+
+def _markdown_block(item: dict[str, Any]) -> str:
+    status = item["status"]
+    summary = f"<code>{_MARKER[status]} {_escape(item['address'])}</code> {_STATUS_TEXT[status]}"
+    rows = [
+        f"| {_code(attr['path'])} | {_cell(attr['live'])} | {_cell(attr['declared'])} |"
+        for attr in item["attributes"]
+    ]
+    lines = ["<details>", f"<summary>{summary}</summary>", ""]
+    if item["source"]:
+        lines += [f"Declared at {_code(item['source'])}.", ""]
+    if item["reason"]:
+        lines += [_escape(item["reason"]), ""]
+    if rows:
+        lines += ["| attribute | live | declared |", "|---|---|---|", *rows, ""]
+    lines += ["</details>", ""]
+    return "\n".join(lines) + "\n"
+
+
+def _markdown_unmanaged(addresses: list[str]) -> str:
+    if not addresses:
+        return ""
+    items = "\n".join(f"- {_code(address)}" for address in addresses)
+    return f"\n**Unmanaged** (live, not in the manifests; not drift):\n\n{items}\n"
+
+
+def _cell(value: Any) -> str:
+    text = _shown(value)
+    return _code(text if len(text) <= 300 else text[:297] + "...")
+
+
+def _code(text: str) -> str:
+    """A code span safe in a table cell (backticks and pipes cannot end it early)."""
+    return "`" + text.replace("`", "'").replace("|", "\\|").replace("\n", " ") + "`"
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
