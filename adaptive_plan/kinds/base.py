@@ -113,6 +113,11 @@ class Kind:
         """For ``exclusive`` kinds: does the parent declare the list that owns them?"""
         return False
 
+    def unlisted(self, resource: Resource) -> bool:
+        """An undeclared live object that is neither listed as unmanaged nor ever pruned
+        (e.g. the user whose API key runs the tool)."""
+        return False
+
     def pruned(self, manifest: Manifest, resource: Resource) -> bool:
         """Whether an undeclared live ``resource`` of this kind should be deleted (``prune``)."""
         document = manifest.document

@@ -92,9 +92,9 @@ class UserKind(Kind):
             resources.append(Resource(Address("user", user["email"]), self.name, attrs, identity=identity))
         return resources
 
-    def pruned(self, manifest: Manifest, resource: Resource) -> bool:
-        """Never delete the user whose API key runs the plan."""
-        return not resource.identity.get("caller") and super().pruned(manifest, resource)
+    def unlisted(self, resource: Resource) -> bool:
+        """The user whose API key runs the plan is not an unmanaged object: never list or prune it."""
+        return bool(resource.identity.get("caller"))
 
     def create_steps(self, desired: Resource) -> Sequence[StepSpec]:
         email = desired.address.key

@@ -95,7 +95,8 @@ def _load(
     document = merge_documents(documents, collector)
     collector.document = document
     check_rules(document, collector)
-    check_references(document, collector)
+    if mode == "validate":  # plan and apply check references against live state instead
+        check_references(document, collector)
     recipes = load_recipes(document, collector, {f.path: f.root for f in files})
     secrets_check.wrap_and_check(
         document, [d for d in documents if d.file in rendered.secret_files], collector, mode, environ

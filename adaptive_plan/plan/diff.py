@@ -146,6 +146,8 @@ def _undeclared(
     live: LiveState,
 ) -> None:
     parent = actual.address.parent
+    if kind.unlisted(actual):
+        return
     if kind.ownership == "exclusive":
         if parent is not None and kind.managed_children(manifest, parent):
             result.changes.append(_delete(kind, actual, live, f"not in the list {parent} declares"))
