@@ -72,6 +72,7 @@ def test_prune_deletes_undeclared_users_but_never_the_caller(tmp_path) -> None:
         )
         made = plan(api, manifest)
         assert actions(made) == {"user.gone@example.com": "delete", "user.kept@example.com": "create"}
+        assert "user.admin@adaptive.local" not in made.unmanaged
         apply(api, manifest)
         emails = {u["email"] for u in api.execute("query { users { email } }")["users"]}
         assert emails == {"admin@adaptive.local", "kept@example.com"}
