@@ -117,6 +117,27 @@ def live_config_attrs(config: dict[str, Any]) -> tuple[str | None, dict[str, Any
     return None, {}
 
 
+def manifest_config(kind: str, attrs: dict[str, Any]) -> dict[str, Any]:
+    """The manifest form of a grader's flat configuration attributes (for export), leaving
+    out what ``config_input`` would send anyway (the defaults) and empty descriptions."""
+    defaults = DEFAULTS.get(kind, {})
+    config: dict[str, Any] = {}
+    for field in FIELDS[kind]:
+        value = attrs.get(f"{kind}.{field}")
+        if not value or (field in defaults and value == defaults[field]):
+            continue
+        config[field] = [_example_entry(item) for item in value] if field == "examples" else value
+    return config
+
+
+def _example_entry(example: dict[str, Any]) -> dict[str, Any]:
+    entry = {"input": [dict(turn) for turn in example["input"]], "output": example["output"]}
+    entry["pass"] = example["pass"]
+    if example.get("reasoning"):
+        entry["reasoning"] = example["reasoning"]
+    return entry
+
+
 def config_input(kind: str, desired: dict[str, Any], actual: dict[str, Any] | None = None) -> dict[str, Any]:
     """A complete ``GraderConfigInput``: declared values, else the live ones, else the defaults.
 

@@ -11,6 +11,7 @@ is reached through this interface.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
@@ -19,6 +20,7 @@ from adaptive_plan.model.address import Address
 from adaptive_plan.model.manifest import Manifest
 from adaptive_plan.model.plan import AttrChange, Poll
 from adaptive_plan.model.resource import Resource
+from adaptive_plan.model.secrets import Sensitive, secret_token
 from adaptive_plan.model.snapshot import LiveState
 
 Ownership = Literal["prune", "exclusive", "never"]
@@ -177,3 +179,30 @@ class Kind:
     def warnings(self, desired: Resource | None, actual: Resource | None, live: Any) -> list[str]:
         """Extra warnings for a change (e.g. a detach that deletes a model from storage)."""
         return []
+
+    # --- export -------------------------------------------------------------
+    def to_manifest(self, resource: Resource) -> dict[str, Any]:
+        """The manifest entry that declares this live ``resource`` (the reverse of ``desired``).
+
+        Read by ``adaptive-plan export``: the entry must make ``desired`` equal to the live
+        object on every attribute it sets, and leaves out server-populated values and server
+        defaults (absent = unmanaged). Write-only values that are required hold
+        ``export_secret(...)`` placeholders. A child kind returns the entry of its parent's
+        list (``projects[].graders[]``); the exporter places it.
+        """
+        raise NotImplementedError(f"{self.name} resources cannot be exported")
+
+
+_SECRET_NAME_DROP = re.compile(r"[^A-Za-z0-9]+")
+
+
+def export_secret(*parts: str) -> Sensitive:
+    """A ``secret('NAME')`` placeholder for an exported write-only value.
+
+    NAME is the parts upper-cased and joined with ``_`` (``export_secret("gpt-4o", "api key")``
+    -> ``GPT_4O_API_KEY``), so each exported secret suggests its own environment variable.
+    """
+    name = _SECRET_NAME_DROP.sub("_", "_".join(parts)).strip("_").upper() or "SECRET"
+    if name[0].isdigit():
+        name = f"_{name}"
+    return Sensitive(secret_token(name))

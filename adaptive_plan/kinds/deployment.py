@@ -268,6 +268,24 @@ class DeploymentKind(Kind):
             f"(keep it bound elsewhere or publish it to keep it)"
         ]
 
+    # --- export -------------------------------------------------------------
+    def to_manifest(self, resource: Resource) -> dict[str, Any]:
+        """``default`` only when true and ``online`` only when false (the defaults otherwise);
+        ``placement`` when the service has pools; ``speculative_decoding`` is write-only and
+        optional, so it is left out."""
+        attrs = resource.attrs
+        entry: dict[str, Any] = {"model": resource.address.key}
+        if attrs.get("default"):
+            entry["default"] = True
+        if attrs.get("online") is False:
+            entry["online"] = False
+        placement = attrs.get("placement")
+        if placement and placement.get("compute_pools"):
+            entry["placement"] = {"compute_pools": list(placement["compute_pools"])}
+            if placement.get("max_ttft_ms") is not None:
+                entry["placement"]["max_ttft_ms"] = placement["max_ttft_ms"]
+        return entry
+
     @staticmethod
     def _update_step(
         project: str, model: str, fields: dict[str, Any], *, verb: str = "update", poll: Poll | None = None

@@ -28,6 +28,7 @@ from adaptive_plan.kinds.metric import (
     live_metric_attrs,
     metric_attrs,
     metric_create_input,
+    metric_entry,
     metric_update_input,
 )
 from adaptive_plan.model.address import Address
@@ -222,6 +223,33 @@ class GraderKind(Kind):
             )
         )
         return tuple(steps)
+
+
+    # --- export -------------------------------------------------------------
+    def to_manifest(self, resource: Resource) -> dict[str, Any]:
+        """Name (when not the key), ``locked`` (when true), the configuration without the
+        server's defaults (judge templates equal to the SDK's, no examples) and the grader's
+        metric inline, without the values ``createGrader`` would default."""
+        key, attrs = resource.address.key, resource.attrs
+        kind = attrs["type"]
+        entry: dict[str, Any] = {"key": key}
+        if attrs.get("name") not in (None, key):
+            entry["name"] = attrs["name"]
+        if attrs.get("locked"):
+            entry["locked"] = True
+        metric_key = attrs.get("metric.key") or key
+        metric = {} if metric_key == key else {"key": metric_key}
+        metric.update(
+            metric_entry(
+                {path.split(".", 1)[1]: value for path, value in attrs.items() if path.startswith("metric.")},
+                key=metric_key,
+                default_kind="bool" if kind == "judge" else "scalar",
+            )
+        )
+        if metric:
+            entry["metric"] = metric
+        entry[kind] = config.manifest_config(kind, attrs)
+        return entry
 
 
 def _desired_metric(metric: Any, declared: dict[str, dict[str, Any]]) -> dict[str, Any]:

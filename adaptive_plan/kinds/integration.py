@@ -32,7 +32,7 @@ from adaptive_plan.kinds._shared import (
     snake,
     step,
 )
-from adaptive_plan.kinds.base import Kind, LiveData, StepSpec
+from adaptive_plan.kinds.base import Kind, LiveData, StepSpec, export_secret
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.manifest import Manifest
 from adaptive_plan.model.plan import AttrChange, output_of
@@ -50,6 +50,7 @@ SECRET = {
     "webhook": ("headers",),
     "github": ("api_token",),
 }
+REQUIRED_SECRETS = {"slack": ("webhook_url",), "smtp": ("password", "to_emails"), "github": ("api_token",)}
 MEMBER = {"slack": "slack", "smtp": "smtp", "webhook": "webhook", "github": "gitHub"}
 INTEGRATION_FIELDS = (
     "id name enabled createdAt config { provider connection { __typename "
@@ -206,6 +207,36 @@ class IntegrationKind(Kind):
                 "adaptive-plan manages the oldest"
             )
         return notes
+
+
+    # --- export -------------------------------------------------------------
+    def to_manifest(self, resource: Resource) -> dict[str, Any]:
+        """The readable connection plus ``secret()`` placeholders for the write-only fields the
+        schema requires (``REQUIRED_SECRETS``); optional ones (slack ``bot_token``, webhook
+        ``headers``) cannot be read back and are left out. ``enabled`` only when false."""
+        attrs, identity = resource.attrs, resource.identity
+        team, name, provider = identity["team"], identity["name"], attrs["provider"]
+        readable = attrs.get("connection") or {}
+        connection = {field: value for field, value in readable.items() if value is not None}
+        for field in REQUIRED_SECRETS.get(provider, ()):
+            placeholder = export_secret(team, name, field)
+            connection[field] = [placeholder] if field == "to_emails" else placeholder
+        entry: dict[str, Any] = {"team": team, "name": name, "provider": provider}
+        if attrs.get("enabled") is False:
+            entry["enabled"] = False
+        entry["connection"] = dict(sorted(connection.items()))
+        if attrs.get("subscriptions"):
+            entry["subscriptions"] = [_subscription_entry(item) for item in attrs["subscriptions"]]
+        if attrs.get("delivery_policy"):
+            entry["delivery_policy"] = attrs["delivery_policy"]
+        return entry
+
+
+def _subscription_entry(item: dict[str, Any]) -> dict[str, Any]:
+    entry = {"topic_pattern": item["topic_pattern"], "scope": item["scope"]}
+    if item.get("target_filter") is not None:
+        entry["target_filter"] = item["target_filter"]
+    return entry
 
 
 def _connection_input(desired: Resource) -> dict[str, Any]:

@@ -205,3 +205,25 @@ class MetricKind(Kind):
                 description=f"delete metric {key} from project {project}",
             ),
         )
+
+    # --- export -------------------------------------------------------------
+    def to_manifest(self, resource: Resource) -> dict[str, Any]:
+        return {"key": resource.address.key, **metric_entry(resource.attrs, key=resource.address.key)}
+
+
+def metric_entry(attrs: dict[str, Any], *, key: str, default_kind: str | None = None) -> dict[str, Any]:
+    """Manifest fields of a normalised metric, without the defaults ``metric_create_input`` fills
+    (name = key, scoring higher_is_better, no description, no unit; ``kind`` unless it is
+    ``default_kind``). Also used for a grader's inline metric."""
+    entry: dict[str, Any] = {}
+    if attrs.get("name") not in (None, key):
+        entry["name"] = attrs["name"]
+    if attrs.get("kind") and attrs["kind"] != default_kind:
+        entry["kind"] = attrs["kind"]
+    if attrs.get("scoring") not in (None, "higher_is_better"):
+        entry["scoring"] = attrs["scoring"]
+    if attrs.get("description"):
+        entry["description"] = attrs["description"]
+    if attrs.get("unit") is not None:
+        entry["unit"] = attrs["unit"]
+    return entry

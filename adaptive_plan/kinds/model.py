@@ -36,7 +36,7 @@ from adaptive_plan.kinds._shared import (
     slugify,
     step,
 )
-from adaptive_plan.kinds.base import DeleteBehaviour, Kind, LiveData, StepSpec
+from adaptive_plan.kinds.base import DeleteBehaviour, Kind, LiveData, StepSpec, export_secret
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.errors import ManifestError
 from adaptive_plan.model.manifest import Manifest
@@ -45,7 +45,7 @@ from adaptive_plan.model.resource import Resource
 
 CAPABILITIES = "{any: [Embedding, TextGeneration, ImageUnderstanding, Reasoning, Regression]}"
 MODEL_FIELDS = (
-    "id key name isExternal isPublished isStable computeConfig { tp kvCacheLen maxSeqLen } "
+    "id key name isExternal isPublished isStable sourceModelKey computeConfig { tp kvCacheLen maxSeqLen } "
     "externalProviderData { provider externalModelId endpointUrl extraParams }"
 )
 ADD_EXTERNAL = (
@@ -153,7 +153,11 @@ class ModelKind(Kind):
         config = model.get("computeConfig")
         if config:
             attrs["compute_config"] = {key: config.get(camel(key)) for key in COMPUTE_KEYS}
-        identity = {"id": model["id"], "external": bool(model.get("isExternal"))}
+        identity = {
+            "id": model["id"],
+            "external": bool(model.get("isExternal")),
+            "source": model.get("sourceModelKey"),  # the HF repo of an import (export reads it)
+        }
         return Resource(Address("model", model["key"]), self.name, attrs, identity=identity)
 
     def compare(self, desired: Resource, actual: Resource) -> list[AttrChange]:
@@ -227,6 +231,43 @@ class ModelKind(Kind):
                 f"{desired.address}: a registry model cannot be renamed through the API; nothing will be sent"
             )
         return notes
+
+    # --- export -------------------------------------------------------------
+    def to_manifest(self, resource: Resource) -> dict[str, Any]:
+        """External models and Hugging Face imports (``identity.source`` is the repo id).
+
+        ``api_key``/``hf_token`` are write-only: ``secret()`` placeholders. A name equal to
+        the key, ``published``/``stable`` false and an external model's empty extras are the
+        defaults and left out.
+        """
+        key, attrs = resource.address.key, resource.attrs
+        entry: dict[str, Any] = {"key": key}
+        if attrs.get("name") not in (None, key):
+            entry["name"] = attrs["name"]
+        external = attrs.get("external")
+        if external:
+            entry["external"] = {
+                "provider": external["provider"],
+                "external_model_id": external["external_model_id"],
+                "api_key": export_secret(key, "api_key"),
+            }
+            if external.get("endpoint"):
+                entry["external"]["endpoint"] = external["endpoint"]
+            if external.get("extra_params") and external["provider"] != "google":
+                entry["external"]["extra_params"] = dict(sorted(external["extra_params"].items()))
+        else:
+            entry["huggingface"] = {
+                "model_id": resource.identity.get("source") or key,
+                "hf_token": export_secret(key, "hf_token"),
+            }
+            if attrs.get("compute_config"):
+                entry["compute_config"] = {
+                    name: value for name, value in attrs["compute_config"].items() if value is not None
+                }
+        for flag in ("published", "stable"):
+            if attrs.get(flag):
+                entry[flag] = True
+        return entry
 
 
 def _external_input(desired: Resource) -> dict[str, Any]:

@@ -133,3 +133,17 @@ class ProjectKind(Kind):
             f"{desired.address}: a project's team is set at creation only; it stays "
             f"{actual.attrs.get('team')!r} (nothing will be sent)"
         ]
+
+    # --- export -------------------------------------------------------------
+    def to_manifest(self, resource: Resource) -> dict[str, Any]:
+        """Key, name (when not the key), description (when set) and owner team (when not the
+        server's fallback ``default``); children are exported by their own kinds."""
+        key, attrs = resource.address.key, resource.attrs
+        entry: dict[str, Any] = {"key": key}
+        if attrs.get("name") not in (None, key):
+            entry["name"] = attrs["name"]
+        if attrs.get("description"):
+            entry["description"] = attrs["description"]
+        if attrs.get("team") and attrs["team"] != "default":
+            entry["team"] = attrs["team"]
+        return entry

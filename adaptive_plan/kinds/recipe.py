@@ -184,6 +184,26 @@ class RecipeKind(Kind):
         )
 
 
+    # --- export -------------------------------------------------------------
+    def to_manifest(self, resource: Resource) -> dict[str, Any]:
+        """Everything but ``path`` (the exporter unpacks the code and sets it) and the
+        content-hash label; defaults (name = key, ``main.py``/``config.py``) left out."""
+        key, attrs = resource.address.key, resource.attrs
+        entry: dict[str, Any] = {"key": key}
+        if attrs.get("name") not in (None, key):
+            entry["name"] = attrs["name"]
+        if attrs.get("description"):
+            entry["description"] = attrs["description"]
+        if attrs.get("entrypoint") not in (None, DEFAULT_ENTRYPOINT):
+            entry["entrypoint"] = attrs["entrypoint"]
+        if attrs.get("config_entrypoint") not in (None, DEFAULT_CONFIG_ENTRYPOINT):
+            entry["config_entrypoint"] = attrs["config_entrypoint"]
+        labels = _user_labels(attrs.get("labels") or {})
+        if labels:
+            entry["labels"] = labels
+        return entry
+
+
 def _user_labels(labels: dict[str, Any]) -> dict[str, str]:
     """Declared labels as strings, without our own content-hash label."""
     return {str(key): str(value) for key, value in sorted(labels.items()) if key != HASH_LABEL}

@@ -8,6 +8,7 @@ never listed (``ownership = "never"``): the built-in roles and UI-made roles are
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from adaptive_plan.kinds._shared import create, entries, exists_probe, live_list, pick, sorted_set, step
 from adaptive_plan.kinds.base import DeleteBehaviour, Kind, LiveData, StepSpec
@@ -76,3 +77,11 @@ class RoleKind(Kind):
         if len(role_input) == 1:
             return ()
         return [step("update", UPDATE_ROLE, {"input": role_input}, f"update role {desired.address.key}")]
+
+    # --- export -------------------------------------------------------------
+    def to_manifest(self, resource: Resource) -> dict[str, Any]:
+        entry: dict[str, Any] = {"key": resource.address.key}
+        if resource.attrs.get("name") not in (None, resource.address.key):
+            entry["name"] = resource.attrs["name"]
+        entry["permissions"] = sorted(resource.attrs.get("permissions") or [])
+        return entry

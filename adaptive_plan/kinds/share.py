@@ -115,6 +115,10 @@ class ShareKind(Kind):
         linked_live += _declared_owner_shares(linked_desired, {r.address for r in linked_live})
         return linked_desired, linked_live
 
+    def to_manifest(self, resource: Resource) -> dict[str, Any]:
+        """One ``shares[]`` entry; exported shares become the project's whole (exclusive) list."""
+        return {"team": resource.address.key, "role": resource.attrs["role"]}
+
     # --- steps --------------------------------------------------------------
     def create_steps(self, desired: Resource) -> Sequence[StepSpec]:
         return [

@@ -67,3 +67,10 @@ class TeamKind(Kind):
             f"teams cannot be renamed through the API: {desired.address} keeps the name "
             f"{actual.attrs.get('name')!r}; nothing will be sent"
         ]
+
+    # --- export -------------------------------------------------------------
+    def to_manifest(self, resource: Resource) -> dict[str, Any]:
+        entry: dict[str, Any] = {"key": resource.address.key}
+        if resource.attrs.get("name") not in (None, resource.address.key):
+            entry["name"] = resource.attrs["name"]
+        return entry

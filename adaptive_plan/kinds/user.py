@@ -142,6 +142,20 @@ class UserKind(Kind):
             )
         return notes
 
+    # --- export -------------------------------------------------------------
+    def to_manifest(self, resource: Resource) -> dict[str, Any]:
+        email = resource.address.key
+        attrs = resource.attrs
+        entry: dict[str, Any] = {}
+        system = bool(attrs.get("service_account"))
+        if not system or email != f"{attrs.get('name')}@{SYSTEM_DOMAIN}":
+            entry["email"] = email
+        entry["name"] = attrs.get("name") or email.split("@", 1)[0]
+        if system:
+            entry["service_account"] = True
+        entry["teams"] = [{"team": t, "role": r} for t, r in sorted((attrs.get("teams") or {}).items())]
+        return entry
+
 
 def _type_changed(desired: Resource, actual: Resource) -> bool:
     wanted = desired.attrs.get("service_account")
