@@ -1,19 +1,36 @@
-"""``adaptive-plan apply``: make the live instance match the manifests."""
+"""``adaptive-plan apply``: make the live instance match the manifests, or apply a saved plan.
+
+``apply PATHS`` plans and applies. ``apply FILE`` (a plan saved by ``plan -o FILE``) re-reads
+live state, refuses if any object the plan recorded changed since (naming each one), and
+otherwise applies exactly the saved steps; secrets are read from the environment now.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import click
 
 from adaptive_plan.apply.executor import execute_plan
 from adaptive_plan.apply.preflight import check_plan_secrets, deletions
+from adaptive_plan.apply.staleness import (
+    SavedPlan,
+    check_fingerprints,
+    check_uploads,
+    looks_like_saved_plan,
+    read_saved_plan,
+)
 from adaptive_plan.cli import output
 from adaptive_plan.cli.options import connection_options, manifest_paths, no_color_option, var_options
 from adaptive_plan.cli.plan_options import plan_options
 from adaptive_plan.cli.session import Connection, Inputs, load, open_client, plan_against
-from adaptive_plan.model.errors import ApplyError, ConfigError
+from adaptive_plan.kinds import KINDS
+from adaptive_plan.live.reader import read_live_state
+from adaptive_plan.model.errors import ApplyError, ConfigError, StalePlanError
+from adaptive_plan.model.plan import Plan
+from adaptive_plan.model.snapshot import LiveState
 from adaptive_plan.plan.planner import PlanOptions
 from adaptive_plan.render.progress import ProgressPrinter, render_apply_report
 from adaptive_plan.render.text import render_plan_text
@@ -42,40 +59,132 @@ def command(
     targets: tuple[str, ...], replace: tuple[str, ...], allow_delete: bool,
     parallelism: int, wait_timeout: float, no_color: bool,
 ) -> None:
-    """Plan the manifests in PATHS, then apply that plan in dependency order.
+    """Plan the manifests in PATHS, then apply that plan in dependency order; or apply a plan
+    saved with ``plan -o FILE`` exactly, if nothing it read has changed since.
 
     Example:
 
         adaptive-plan apply examples/quickstart --local --auto-approve
+
+        adaptive-plan apply plan.json --auto-approve
     """
+    connection = Connection(url, api_key, local)
+    run = _Run(auto_approve, parallelism, wait_timeout, output.use_color(no_color))
+    saved_path = _saved_plan_path(paths)
+    if saved_path is not None:
+        _no_plan_inputs(var_files, var_overrides, targets, replace, allow_delete)
+        _apply_saved(saved_path, connection, run)
+        return
     loaded = load(Inputs(paths, var_files, var_overrides), mode="apply")
     output.print_diagnostics(loaded.warnings)
-    color = output.use_color(no_color)
     options = PlanOptions(targets=targets, allow_delete=allow_delete, replace=replace)
-    with open_client(Connection(url, api_key, local)) as client:
-        plan = plan_against(client, loaded, options).plan
-        click.echo(render_plan_text(plan, color=color))
+    with open_client(connection) as client:
+        run.apply(plan_against(client, loaded, options).plan, client)
+
+
+class _Run:
+    """Show the plan, check it, ask, execute it, report."""
+
+    def __init__(self, auto_approve: bool, parallelism: int, wait_timeout: float, color: bool) -> None:
+        self.auto_approve = auto_approve
+        self.parallelism = parallelism
+        self.wait_timeout = wait_timeout
+        self.color = color
+
+    def apply(self, plan: Plan, client: object) -> None:
+        click.echo(render_plan_text(plan, color=self.color))
         if not plan.has_changes:
             return
-        missing = check_plan_secrets(plan, os.environ)
-        if missing:
-            names = ", ".join(sorted(missing))
-            raise ConfigError(f"secret variables not set: {names}; nothing was changed")
-        doomed = deletions(plan)
-        if doomed and not allow_delete:
-            names = ", ".join(change.address for change in doomed)
-            raise ConfigError(
-                f"the plan deletes {names}; re-run with --allow-delete to allow it. Nothing was changed"
-            )
-        _confirm(auto_approve)
+        _preflight(plan)
+        _confirm(self.auto_approve)
         printer = ProgressPrinter(sys.stderr, tty=sys.stderr.isatty())
         report = execute_plan(
-            plan, client, on_event=printer, parallelism=parallelism, wait_timeout=wait_timeout
+            plan, client, on_event=printer, parallelism=self.parallelism, wait_timeout=self.wait_timeout
         )
         printer.close()
-    click.echo(render_apply_report(report))
-    if not report.ok:
-        raise ApplyError("apply did not finish: fix the failures above and run apply again (it converges)")
+        click.echo(render_apply_report(report))
+        if not report.ok:
+            raise ApplyError(
+                "apply did not finish: fix the failures above and run apply again (it converges)"
+            )
+
+
+def _preflight(plan: Plan) -> None:
+    missing = check_plan_secrets(plan, os.environ)
+    if missing:
+        raise ConfigError(f"secret variables not set: {', '.join(sorted(missing))}; nothing was changed")
+    doomed = deletions(plan)
+    if doomed and not plan.allow_delete:
+        names = ", ".join(change.address for change in doomed)
+        raise ConfigError(
+            f"the plan deletes {names}; make the plan with --allow-delete to allow it. Nothing was changed"
+        )
+
+
+def _saved_plan_path(paths: tuple[str, ...]) -> Path | None:
+    saved = [Path(path) for path in paths if looks_like_saved_plan(Path(path))]
+    if not saved:
+        return None
+    if len(paths) > 1:
+        raise ConfigError(f"{saved[0]} is a saved plan: apply it alone, without manifest paths")
+    return saved[0]
+
+
+def _no_plan_inputs(
+    var_files: tuple[str, ...], var_overrides: dict[str, str],
+    targets: tuple[str, ...], replace: tuple[str, ...], allow_delete: bool,
+) -> None:
+    given = [
+        name
+        for name, value in (
+            ("--var", var_overrides), ("--var-file", var_files), ("--target", targets),
+            ("--replace", replace), ("--allow-delete", allow_delete),
+        )
+        if value
+    ]
+    if given:
+        raise ConfigError(
+            f"{', '.join(given)} cannot change a saved plan; "
+            "pass them to `adaptive-plan plan -o FILE` instead"
+        )
+
+
+def _apply_saved(path: Path, connection: Connection, run: _Run) -> None:
+    saved = read_saved_plan(path)
+    with open_client(connection) as client:
+        _same_instance(saved, connection, client.url)
+        live = read_live_state(client, KINDS)
+        _fresh(path, saved, live)
+        run.apply(saved.plan, client)
+
+
+def _same_instance(saved: SavedPlan, connection: Connection, url: str) -> None:
+    if saved.local != connection.local:
+        where = "the local emulator (--local)" if saved.local else saved.target_url
+        raise ConfigError(f"the saved plan was made against {where}; apply it against the same instance")
+    if not saved.local and saved.target_url.rstrip("/") != url.rstrip("/"):
+        raise ConfigError(
+            f"the saved plan was made against {saved.target_url}, not {url}; nothing was changed"
+        )
+
+
+def _fresh(path: Path, saved: SavedPlan, live: LiveState) -> None:
+    lines = [f"  {address}: {_how(saved, live, address)}" for address in check_fingerprints(saved, live)]
+    lines += [f"  {file}: file changed since the plan was made" for file in check_uploads(saved)]
+    if lines:
+        raise StalePlanError(
+            f"the saved plan {path} is stale; nothing was changed. Changed since it was made:\n"
+            + "\n".join(lines)
+            + "\nMake a new plan (adaptive-plan plan -o FILE) and review it."
+        )
+
+
+def _how(saved: SavedPlan, live: LiveState, address: str) -> str:
+    if saved.fingerprints.get(address) is None:
+        return "created since the plan was made"
+    if address not in live.fingerprints:
+        return "deleted since the plan was made"
+    return "changed since the plan was made"
 
 
 def _confirm(auto_approve: bool) -> None:
