@@ -1,0 +1,5 @@
+"""E2E recipe, version 2."""
+
+
+def main() -> None:
+    print("v2")
