@@ -32,11 +32,11 @@ def check_references(desired: Mapping[Address, Resource], live: LiveState) -> No
 
 
 def suggestion(missing: Address, known: Iterable[Address]) -> str:
-    """`` (did you mean X?)`` for the closest known address of the same kind, or ``""``."""
-    same_kind = [a for a in known if a.kind == missing.kind]
-    same_kind.sort(key=lambda a: (a.parent != missing.parent, str(a)))
-    by_key: dict[str, Address] = {}
-    for address in same_kind:
-        by_key.setdefault(address.key, address)
+    """`` (did you mean X?)`` for the closest known address of the same kind and parent, or ``""``.
+
+    Same parent: a deployment ``project.p/model.m`` shares the address kind ``model`` with the
+    registry model ``model.m`` it references, and must never be offered for it.
+    """
+    by_key = {a.key: a for a in known if a.kind == missing.kind and a.parent == missing.parent}
     close = difflib.get_close_matches(missing.key, list(by_key), n=1, cutoff=0.6)
     return f" (did you mean {by_key[close[0]]}?)" if close else ""
