@@ -45,7 +45,8 @@ from adaptive_plan.model.secrets import REDACTED, Sensitive, redact
 from adaptive_plan.render.style import Palette, format_value
 
 FORMAT_VERSION = 1
-MARKDOWN_LIMIT = 65_536
+GITHUB_LIMIT = 65_536  # characters in an issue/comment body; measured in UTF-8 bytes (stricter)
+HEADROOM = 2_048  # room for a caller's marker or heading
 STATUS = {
     Action.UPDATE: "changed",
     Action.REPLACE: "changed",
@@ -163,22 +164,41 @@ def _shown(value: Any) -> str:
 # --- markdown -----------------------------------------------------------------------------
 
 
-def render_drift_markdown(report: dict[str, Any], *, limit: int = MARKDOWN_LIMIT) -> str:
+def render_drift_markdown(report: dict[str, Any], *, limit: int = GITHUB_LIMIT - HEADROOM) -> str:
     """Markdown for an issue or step summary: summary table first, then one ``<details>`` per
-    address; details are cut (with a note) to stay under ``limit`` characters, never the summary."""
+    drifted address, then unmanaged objects. At most ``limit`` UTF-8 bytes: details and the
+    unmanaged list are cut (with a note of how many were left out), never the summary."""
     head = _markdown_head(report)
-    unmanaged = _markdown_unmanaged(report["unmanaged"])
-    blocks = [_markdown_block(item) for item in report["drifted"]]
-    parts, size = [head], len(head) + len(unmanaged) + 200  # 200: room for the cut note
-    for block in blocks:
-        if size + len(block) > limit:
+    budget = limit - _size(head) - 600  # 600: room for the two cut notes
+    blocks, budget = _fitting([_markdown_block(item) for item in report["drifted"]], budget)
+    parts = [head, *blocks]
+    if len(blocks) < len(report["drifted"]):
+        left_out = len(report["drifted"]) - len(blocks)
+        parts.append(f"_... and {left_out} more drifted addresses not shown (GitHub's size limit)._\n\n")
+    if report["unmanaged"]:
+        items = [f"- {_code(address)}\n" for address in report["unmanaged"]]
+        title = "**Unmanaged** (live, not in the manifests; not drift):\n\n"
+        shown, budget = _fitting(items, budget - _size(title))
+        parts += [title, *shown]
+        if len(shown) < len(items):
+            parts.append(f"\n_... and {len(items) - len(shown)} more unmanaged objects not shown._\n")
+    return "".join(parts)
+
+
+def _fitting(pieces: list[str], budget: int) -> tuple[list[str], int]:
+    """The leading ``pieces`` that fit in ``budget`` bytes, and the budget left."""
+    kept: list[str] = []
+    for piece in pieces:
+        size = _size(piece)
+        if size > budget:
             break
-        parts.append(block)
-        size += len(block)
-    left_out = len(blocks) - (len(parts) - 1)
-    if left_out:
-        parts.append(f"\n_{left_out} more drifted addresses left out to stay under {limit} characters._\n")
-    return "".join(parts) + unmanaged
+        kept.append(piece)
+        budget -= size
+    return kept, budget
+
+
+def _size(text: str) -> int:
+    return len(text.encode("utf-8"))
 
 
 def _markdown_head(report: dict[str, Any]) -> str:
@@ -207,13 +227,6 @@ def _markdown_block(item: dict[str, Any]) -> str:
         lines += ["| attribute | live | declared |", "|---|---|---|", *rows, ""]
     lines += ["</details>", ""]
     return "\n".join(lines) + "\n"
-
-
-def _markdown_unmanaged(addresses: list[str]) -> str:
-    if not addresses:
-        return ""
-    items = "\n".join(f"- {_code(address)}" for address in addresses)
-    return f"\n**Unmanaged** (live, not in the manifests; not drift):\n\n{items}\n"
 
 
 def _cell(value: Any) -> str:

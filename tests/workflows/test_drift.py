@@ -5,6 +5,7 @@ instance back in sync (exit 0). Also: every format, secrets, unmanaged objects, 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -183,3 +184,23 @@ def test_drift_errors_exit_1_without_traceback(run, emu, tmp_path: Path) -> None
     refused = run("drift", str(tmp_path), "--url", emu.url, "--api-key", "wrong-key-5e1a")
     assert refused.exit_code == 1, refused.output
     assert "Traceback" not in refused.output and "wrong-key-5e1a" not in refused.output
+
+
+def test_a_large_drift_report_fits_a_github_issue_with_its_summary(run, tmp_path: Path, sfx: str) -> None:
+    projects = "".join(
+        f"  - key: big-{i:03d}-{{{{ vars.sfx }}}}\n    name: Project number {i} with a long name\n"
+        f"    description: {'A project whose description is long enough to matter. ' * 3}\n"
+        for i in range(400)
+    )
+    (tmp_path / "big.yaml").write_text(f"version: 1\nprojects:\n{projects}", encoding="utf-8")
+    args = [str(tmp_path), "--var", f"sfx={sfx}"]
+    result = drift(run, args, "markdown")
+    assert result.exit_code == 2, result.output
+    size = len(result.stdout.encode("utf-8"))
+    assert 60_000 < size <= 65_536 - 2_048
+    assert result.stdout.startswith("### adaptive-plan drift: 400 drifted\n")
+    assert "| missing | 400 |" in result.stdout
+    assert "Drift: 400 addresses (0 changed, 400 missing, 0 extra)." in result.stdout
+    left_out = re.search(r"_\.\.\. and (\d+) more drifted addresses not shown", result.stdout)
+    assert left_out, result.stdout[-500:]
+    assert result.stdout.count("<details>") + int(left_out.group(1)) == 400
