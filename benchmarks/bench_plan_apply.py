@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -38,11 +39,14 @@ SUMMARY = re.compile(r"Plan: (\d+) to create, (\d+) to update, (\d+) to delete")
 
 @dataclass
 class Run:
-    """One measured subprocess: wall seconds, HTTP requests it caused, peak RSS in MB."""
+    """One measured subprocess: wall seconds, HTTP requests it caused, its peak RSS in MB, its
+    CPU seconds, and the CPU seconds the (in-process) emulator spent meanwhile."""
 
     wall: float
     requests: int
     peak_mb: float
+    cpu: float
+    emulator_cpu: float
     code: int
     stdout: str
     stderr: str
@@ -59,19 +63,25 @@ def measure(argv: list[str], emulator: Emulator) -> Run:
     env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(HERE)}
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         emulator.stats.reset()
-        start = time.perf_counter()
+        start, own = time.perf_counter(), _cpu(resource.getrusage(resource.RUSAGE_SELF))
         process = subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env)
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
+        emulator_cpu = _cpu(resource.getrusage(resource.RUSAGE_SELF)) - own
         process.returncode = os.waitstatus_to_exitcode(status)
         requests = emulator.stats.http_requests
         out.seek(0)
         err.seek(0)
-        run = Run(wall, requests, usage.ru_maxrss / 1024, process.returncode, out.read(), err.read())
+        peak_mb, code = usage.ru_maxrss / 1024, process.returncode
+        run = Run(wall, requests, peak_mb, _cpu(usage), emulator_cpu, code, out.read(), err.read())
     if run.code != 0:
         command = " ".join(argv[:4])
         raise SystemExit(f"{command} ... exited {run.code}:\n{run.stdout[-2000:]}{run.stderr[-2000:]}")
     return run
+
+
+def _cpu(usage: resource.struct_rusage) -> float:
+    return usage.ru_utime + usage.ru_stime
 
 
 def _cli(command: str, root: Path, emulator: Emulator, *extra: str) -> list[str]:
@@ -129,6 +139,17 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def breakdown(rows: list[Row]) -> str:
+    """Where the wall time goes: the process's own CPU and the emulator's CPU meanwhile."""
+    lines = ["| N | run | wall s | its CPU s | emulator CPU s | requests |", "|---:|---|---:|---:|---:|---:|"]
+    for row in rows:
+        for name in ("plan", "apply", "replan", "sdk"):
+            run: Run = getattr(row, name)
+            cells = [f"{row.size:,}", name, f"{run.wall:.2f}", f"{run.cpu:.2f}", f"{run.emulator_cpu:.2f}"]
+            lines.append("| " + " | ".join([*cells, str(run.requests)]) + " |")
+    return "\n".join(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
@@ -145,6 +166,8 @@ def main() -> None:
     python = sys.version.split()[0]
     print(f"{os.cpu_count()} CPUs, Python {python}, {args.latency_ms:g} ms latency per request")
     print(table(rows))
+    print()
+    print(breakdown(rows))
 
 
 if __name__ == "__main__":
