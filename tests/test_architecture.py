@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "adaptive_plan"
-ROOMS = ("model", "manifest", "kinds", "live", "plan", "apply", "render", "api", "emulator", "cli")
+ROOMS = ("model", "manifest", "kinds", "live", "plan", "apply", "render", "api", "emulator", "export", "cli")
 
 # room -> package rooms it may import (itself always allowed)
 ALLOWED_ROOMS: dict[str, set[str]] = {
@@ -21,6 +21,7 @@ ALLOWED_ROOMS: dict[str, set[str]] = {
     "apply": {"model", "api"},
     "render": {"model"},
     "emulator": set(),
+    "export": {"model", "kinds", "live", "api"},
     "cli": set(ROOMS),
 }
 # room -> third-party top-level modules it must not import
@@ -34,6 +35,7 @@ FORBIDDEN_THIRD_PARTY: dict[str, set[str]] = {
     "apply": {"click", "yaml", "jinja2", "deepdiff"},
     "render": {"httpx", "click", "yaml", "jinja2"},
     "emulator": {"httpx", "yaml", "jsonschema", "click", "jinja2", "deepdiff"},
+    "export": {"click", "jinja2", "deepdiff", "jsonschema"},
 }
 
 

@@ -1,0 +1,102 @@
+"""Manifest documents from selected live resources, through each kind's ``to_manifest``.
+
+A resource's entry goes in the list named after its address kind plus ``s`` (``team`` ->
+``teams``; a child ``project.P/model.M`` -> ``projects[P].models``), which is exactly the
+schema's section names (a test checks it). Entries are sorted by address; sections follow
+``TOP_SECTIONS``/``PROJECT_SECTIONS`` (the order of the examples), so two exports of the
+same state are identical.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from adaptive_plan.kinds.base import Kind
+from adaptive_plan.model.resource import Resource
+from adaptive_plan.model.secrets import Sensitive
+
+TOP_SECTIONS = ("teams", "roles", "users", "models", "projects", "integrations")
+PROJECT_SECTIONS = ("shares", "models", "metrics", "graders", "recipes")
+
+
+@dataclass(frozen=True)
+class SecretUse:
+    """A ``secret('NAME')`` placeholder the export wrote: where, and which variable to set."""
+
+    name: str
+    address: str
+    field: str
+
+
+@dataclass
+class Entries:
+    """Manifest entries by section, and the projects' children by project key then section."""
+
+    top: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    children: dict[str, dict[str, list[dict[str, Any]]]] = field(default_factory=dict)
+    secrets: list[SecretUse] = field(default_factory=list)
+
+    def project_entry(self, key: str) -> dict[str, Any]:
+        """The exported ``projects[]`` entry of ``key``, or a key-only one holding its children."""
+        for entry in self.top.get("projects", []):
+            if entry.get("key") == key:
+                return entry
+        entry = {"key": key}
+        self.top.setdefault("projects", []).append(entry)
+        return entry
+
+
+def section_of(resource: Resource) -> str:
+    """The manifest list that declares ``resource`` (its address kind, plural)."""
+    return f"{resource.address.kind}s"
+
+
+def collect_entries(resources: Iterable[Resource], kinds: Mapping[str, Kind]) -> Entries:
+    """Every resource's ``to_manifest`` entry, by section (resources sorted by address)."""
+    entries = Entries()
+    for resource in sorted(resources, key=lambda r: str(r.address)):
+        entry = kinds[resource.kind].to_manifest(resource)
+        entries.secrets += [
+            SecretUse(secret.names[0], str(resource.address), path) for path, secret in _secrets(entry)
+        ]
+        parent = resource.address.parent
+        if parent is None:
+            entries.top.setdefault(section_of(resource), []).append(entry)
+        else:
+            sections = entries.children.setdefault(parent.key, {})
+            sections.setdefault(section_of(resource), []).append(entry)
+    return entries
+
+
+def project_document(entry: dict[str, Any], children: Mapping[str, Sequence[dict[str, Any]]]) -> dict:
+    """A project entry with its children lists, in ``PROJECT_SECTIONS`` order."""
+    document = dict(entry)
+    for section in PROJECT_SECTIONS:
+        if children.get(section):
+            document[section] = list(children[section])
+    return document
+
+
+def manifest_document(sections: Mapping[str, Sequence[dict[str, Any]]]) -> dict[str, Any]:
+    """``version: 1`` and the non-empty sections, in ``TOP_SECTIONS`` order."""
+    document: dict[str, Any] = {"version": 1}
+    for section in TOP_SECTIONS:
+        if sections.get(section):
+            document[section] = list(sections[section])
+    return document
+
+
+def _secrets(value: Any, path: str = "") -> list[tuple[str, Sensitive]]:
+    if isinstance(value, Sensitive):
+        return [(path, value)]
+    if isinstance(value, dict):
+        return [found for key, item in value.items() for found in _secrets(item, _join(path, str(key)))]
+    if isinstance(value, list):
+        return [found for index, item in enumerate(value) for found in _secrets(item, f"{path}[{index}]")]
+    return []
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
