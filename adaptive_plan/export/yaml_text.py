@@ -31,7 +31,9 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    style = "|" if "\n" in value else None
+    """Multi-line text as a ``|`` block; text with template markers double-quoted, so the file
+    is valid YAML before rendering too (the escape adds single quotes)."""
+    style = "|" if "\n" in value else '"' if _TEMPLATE_OPEN.search(value) else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
