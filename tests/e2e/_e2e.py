@@ -77,10 +77,12 @@ class Cli:
 
     # --- commands -------------------------------------------------------------------
     def run(self, *args: str, env: Mapping[str, str] | None = None, input: str | None = None) -> Run:
-        """``adaptive-plan ARGS`` with this emulator's URL and key; counts what the emulator saw."""
+        """``adaptive-plan ARGS`` with this emulator's URL and key (unless ARGS give ``--url``);
+        counts what the emulator saw."""
         stats = self.emu.stats
         before_ops, before_http = len(stats.operations), stats.http_requests
-        argv = [*args, "--url", self.emu.url, "--api-key", self.emu.api_key, "--var", f"sfx={self.sfx}"]
+        connect = () if "--url" in args else ("--url", self.emu.url, "--api-key", self.emu.api_key)
+        argv = [*args, *connect, "--var", f"sfx={self.sfx}"]
         runner = CliRunner()
         result: Result = runner.invoke(cli, argv, env={**self.env, **(env or {})}, input=input)
         return Run(
