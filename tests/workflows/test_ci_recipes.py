@@ -1,0 +1,220 @@
+"""The GitHub Actions recipes in ``examples/ci/github-actions/``: each parses as a workflow,
+every ``adaptive-plan ...`` command line in it (and in the README's workflow section) uses only
+commands, flags and choices the real CLI has, and the shell steps that run adaptive-plan work:
+they are executed with bash against the real emulator, with GitHub's output files faked."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import click
+import pytest
+import yaml
+
+from adaptive_plan.cli.main import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+RECIPES = ROOT / "examples" / "ci" / "github-actions"
+WORKFLOWS = sorted(RECIPES.glob("*.yml"))
+OPERATORS = {";", "&&", "||", "|", "(", ")", "&", "$(", "`"}
+REDIRECTS = {">", ">>", "<", "2>", "2>&1", ">&"}
+
+
+def load_workflow(path: Path) -> dict[str, Any]:
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(document, dict), path
+    if True in document:  # YAML 1.1 reads the key `on` as a boolean
+        document["on"] = document.pop(True)
+    return document
+
+
+def steps(document: dict[str, Any]) -> list[dict[str, Any]]:
+    return [step for job in document["jobs"].values() for step in job["steps"]]
+
+
+def command_lines(script: str) -> list[list[str]]:
+    """Each ``adaptive-plan`` invocation in a shell script, as its words after ``adaptive-plan``."""
+    script = re.sub(r"\$\{\{.*?\}\}", "EXPR", script).replace("\\\n", " ")
+    found = []
+    for line in script.splitlines():
+        if not line.strip() or line.strip().startswith("#"):
+            continue
+        lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
+        lexer.whitespace_split = True
+        lexer.commenters = "#"
+        words: list[str] = []
+        for token in [*lexer, ";"]:
+            if token in OPERATORS:
+                found += _invocation(words)
+                words = []
+            else:
+                words.append(token)
+    return found
+
+
+def _invocation(words: list[str]) -> list[list[str]]:
+    cleaned, skip = [], False
+    for word in words:
+        if skip:
+            skip = False
+        elif word in REDIRECTS:
+            skip = True
+        else:
+            cleaned.append(word)
+    while cleaned and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", cleaned[0]):
+        cleaned.pop(0)
+    return [cleaned[1:]] if cleaned[:1] == ["adaptive-plan"] else []
+
+
+def check_invocation(words: list[str]) -> None:
+    """Raise AssertionError unless ``adaptive-plan WORDS`` names a real command, flags, choices."""
+    ctx = click.Context(cli)
+    assert words, "adaptive-plan with no command"
+    if words[0].startswith("-"):
+        _check_options(cli, words, ctx)
+        return
+    command = cli.get_command(ctx, words[0])
+    assert command is not None, f"no such command: adaptive-plan {words[0]}"
+    _check_options(command, words[1:], click.Context(command))
+
+
+def _check_options(command: click.Command, words: list[str], ctx: click.Context) -> None:
+    options = {opt: param for param in command.get_params(ctx) if isinstance(param, click.Option)
+               for opt in (*param.opts, *param.secondary_opts)}
+    index = 0
+    while index < len(words):
+        word = words[index]
+        index += 1
+        if word == "--":
+            break
+        if not word.startswith("-") or word == "-":
+            continue
+        name, equals, value = word.partition("=")
+        param = options.get(name)
+        assert param is not None, f"adaptive-plan {command.name}: no option {name}"
+        if param.is_flag or param.count:
+            assert not equals, f"{name} takes no value"
+            continue
+        if not equals:
+            assert index < len(words), f"{name} needs a value"
+            value, index = words[index], index + 1
+        if isinstance(param.type, click.Choice) and "$" not in value:
+            assert value in param.type.choices, f"{name} {value}: not one of {param.type.choices}"
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
+def test_each_workflow_parses_and_uses_only_real_commands_and_flags(path: Path) -> None:
+    document = load_workflow(path)
+    assert {"name", "on", "jobs", "permissions"} <= set(document), path
+    invocations = []
+    for step in steps(document):
+        assert ("run" in step) != ("uses" in step), step
+        if "run" in step:
+            invocations += command_lines(step["run"])
+    assert invocations, f"{path.name} never runs adaptive-plan"
+    for words in invocations:
+        check_invocation(words)
+
+
+def test_the_three_recipes_exist_with_their_triggers_and_commands() -> None:
+    assert [p.name for p in WORKFLOWS] == ["deploy.yml", "drift.yml", "plan.yml"]
+    plan, deploy, drift = (load_workflow(RECIPES / name) for name in ("plan.yml", "deploy.yml", "drift.yml"))
+    assert "pull_request" in plan["on"] and deploy["on"]["push"]["branches"] == ["main"]
+    assert drift["on"]["schedule"][0]["cron"]
+    used = {
+        name: [w for s in steps(doc) if "run" in s for w in command_lines(s["run"])]
+        for name, doc in (("plan", plan), ("deploy", deploy), ("drift", drift))
+    }
+    plan_line = next(w for w in used["plan"] if w[0] == "plan")
+    assert {"--format", "markdown", "-o", "--github"} <= set(plan_line)
+    assert any(w[0] == "validate" for w in used["plan"])
+    apply_line = next(w for w in used["deploy"] if w[0] == "apply")
+    assert apply_line[:3] == ["apply", "plan.json", "--auto-approve"]
+    assert any(w[:1] == ["drift"] and "markdown" in w for w in used["drift"])
+    sticky = next(s for s in steps(plan) if s.get("uses", "").startswith("actions/github-script"))
+    assert "updateComment" in sticky["with"]["script"] and "createComment" in sticky["with"]["script"]
+    assert any(s.get("uses", "").startswith("actions/upload-artifact") for s in steps(plan))
+
+
+def test_the_checker_rejects_what_does_not_exist() -> None:
+    for bad in ("adaptive-plan plan . --fromat json", "adaptive-plan drfit .",
+                "adaptive-plan drift . --format yaml", "X=1 adaptive-plan apply --auto-approve=yes"):
+        with pytest.raises(AssertionError):
+            for words in command_lines(bad):
+                check_invocation(words)
+    assert command_lines('set +e; adaptive-plan plan "$M" -o p.json > plan.md && echo ok') == [
+        ["plan", "$M", "-o", "p.json"]
+    ]
+
+
+def test_the_readme_workflow_section_uses_only_real_commands_and_flags() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("<!-- workflows:start -->")[1].split("<!-- workflows:end -->")[0]
+    blocks = re.findall(r"```(?:bash|console|sh)?\n(.*?)```", section, flags=re.S)
+    lines = [line.removeprefix("$ ") for block in blocks for line in block.splitlines()]
+    invocations = [words for line in lines for words in command_lines(line)]
+    assert {words[0] for words in invocations} >= {"plan", "apply", "drift", "graph"}
+    for words in invocations:
+        check_invocation(words)
+
+
+# --- the adaptive-plan steps, run with bash against the real emulator -------------------
+
+
+def step_script(workflow: str, name: str) -> str:
+    return next(s["run"] for s in steps(load_workflow(RECIPES / workflow)) if s.get("name") == name)
+
+
+def run_step(script: str, emu: Any, workdir: Path) -> tuple[int, dict[str, str], str]:
+    """Run a step the way GitHub does (``bash -e``); returns exit code, outputs, step summary."""
+    outputs, summary = workdir / "github_output", workdir / "step_summary"
+    outputs.write_text("", encoding="utf-8")
+    summary.write_text("", encoding="utf-8")
+    env = {
+        "PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", str(workdir)), "NO_COLOR": "1",
+        "MANIFESTS": "manifests/", "ADAPTIVE_URL": emu.url, "ADAPTIVE_API_KEY": emu.api_key,
+        "GITHUB_OUTPUT": str(outputs), "GITHUB_STEP_SUMMARY": str(summary),
+    }
+    result = subprocess.run(
+        ["bash", "-e", "-c", script], cwd=workdir, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = outputs.read_text(encoding="utf-8").splitlines()
+    pairs = dict(line.split("=", 1) for line in lines if "=" in line)
+    return result.returncode, pairs, summary.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    shutil.copytree(ROOT / "examples" / "quickstart", tmp_path / "manifests")
+    return tmp_path
+
+
+@pytest.mark.skipif(shutil.which("adaptive-plan") is None or shutil.which("bash") is None,
+                    reason="needs the installed adaptive-plan script and bash")
+def test_the_plan_and_drift_steps_work_against_the_emulator(emu, run, workdir: Path, monkeypatch) -> None:
+    code, outputs, summary = run_step(step_script("plan.yml", "Plan"), emu, workdir)
+    assert (code, outputs) == (0, {"changes": "true"})
+    markdown = (workdir / "plan.md").read_text(encoding="utf-8")
+    assert "project.support-bot" in markdown and summary.strip() == markdown.strip()
+    assert (workdir / "plan.json").is_file()
+
+    code, outputs, summary = run_step(step_script("drift.yml", "Drift"), emu, workdir)
+    assert (code, outputs) == (0, {"drifted": "true"})
+    assert summary.startswith("### adaptive-plan drift: 6 drifted")
+
+    monkeypatch.chdir(workdir)  # the saved plan names recipe files relative to where it was made
+    applied = run("apply", "plan.json", "--auto-approve", connect=True)  # deploy.yml's apply step
+    assert applied.exit_code == 0, applied.output
+    code, outputs, _ = run_step(step_script("drift.yml", "Drift"), emu, workdir)
+    assert (code, outputs) == (0, {"drifted": "false"})
+
+    (workdir / "manifests" / "manifest.yaml").write_text("version: 1\nteams: [{key: x, nmae: X}]\n")
+    code, outputs, _ = run_step(step_script("drift.yml", "Drift"), emu, workdir)
+    assert (code, outputs) == (1, {})  # an error fails the job; no issue is touched
