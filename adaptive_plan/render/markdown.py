@@ -36,12 +36,12 @@ def render_plan_markdown(
     deletions = budget.take([f"- `{_code(change.address)}`\n" for change in doomed], share=0.25)
     notes = budget.take([f"- {_inline(text)}\n" for text in _all_warnings(plan, warnings)], share=0.15)
     unmanaged = budget.take([f"- `{_code(address)}`\n" for address in plan.unmanaged], share=0.15)
-    details = budget.take([_details(change) for change in shown], share=1.0)
+    changes = _changes_section(shown, budget)
     parts = [head]
     if doomed:
         parts.append(_deletion_callout(plan, len(doomed)) + _listing(deletions, "deletions"))
     if shown:
-        parts.append("### Changes\n\n" + _listing(details, "resources", joiner="\n"))
+        parts.append(changes)
     else:
         parts.append("No changes. Live state matches the manifests.\n")
     if notes.items or notes.left_out:
@@ -76,6 +76,25 @@ class _Budget:
             used += size
         self.left -= used
         return _Slice(kept, len(items) - len(kept))
+
+
+def _changes_section(shown: list[Change], budget: _Budget) -> str:
+    """Full ``<details>`` blocks while they fit; if not all do, 70% of the room for them and
+    one line per further change after them, then a note of how many were left out."""
+    blocks = [_details(change) for change in shown]
+    if sum(_size(block) + 1 for block in blocks) <= budget.left:
+        return "### Changes\n\n" + "\n".join(blocks) + "\n"
+    details = budget.take(blocks, share=0.7)
+    rest = shown[len(details.items) :]
+    lines = budget.take([_one_line(change) for change in rest], share=1.0)
+    text = "### Changes\n\n" + "\n".join(details.items)
+    text += f"\n**{len(rest)} more change(s)**, without details (GitHub's size limit):\n\n"
+    return text + _listing(lines, "resources")
+
+
+def _one_line(change: Change) -> str:
+    verbs = " → ".join(dict.fromkeys(step.verb for step in change.steps)) or "(no API calls)"
+    return f"- `{_SIGN[change.action.value]} {_code(change.address)}` · {html.escape(verbs)}\n"
 
 
 def _listing(section: _Slice, noun: str, joiner: str = "") -> str:
