@@ -1,0 +1,86 @@
+"""Objects made only with the official SDK (never by adaptive-plan) export and round-trip.
+
+The one difference from objects adaptive-plan made: a recipe uploaded by the SDK carries no
+``adaptive-plan/content-hash`` label, so the live side cannot say which code it holds. The
+export says so, and the first plan shows exactly that one re-upload of the same bytes; after
+it, the round trip is empty.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from adaptive_sdk.graphql_client.enums import DeliveryScopeInput
+from adaptive_sdk.graphql_client.input_types import (
+    ConnectionConfigInputSlack,
+    ConnectionConfigInputWebhook,
+    SubscriptionInput,
+)
+from conftest import tree
+
+FUNCTION = "async def grade(sample):\n    return 1.0 if '{{' not in sample.completion else 0.0\n"
+
+
+@pytest.fixture(scope="module")
+def made_by_sdk(sdk, tmp_path_factory) -> Path:
+    """One object of every kind, through the SDK's own public methods."""
+    sdk.teams.create(key="ops", name="Operations")
+    sdk.roles.create(key="auditor", permissions=["project:read", "grader:read"], name="Auditor")
+    sdk.users.create(email="ana@ops.example", name="Ana", teams_with_role=[("ops", "auditor")])
+    sdk.users.create_service_account(name="ops-bot", teams_with_role=[("ops", "editor")])
+    judge = sdk.models.add_external(
+        name="ops-judge", external_model_id="gpt-4o-mini", api_key="sk-sdk-only", provider="open_ai"
+    ).key
+    sdk.projects.create(key="ops-bot-project", name="Ops bot", description="Made by hand", team="ops")
+    sdk.projects.share(project="ops-bot-project", team="default", role="auditor")
+    sdk.models.attach(model=judge, project="ops-bot-project", wait=True)
+    sdk.models.attach(model="qwen3-8b", project="ops-bot-project", wait=True)
+    sdk.feedback.register_key(
+        project="ops-bot-project", key="thumbs", kind="bool", description="User thumbs up"
+    )
+    example = {"input": [{"role": "user", "content": "Hi"}], "output": "Hello!", "passes": True}
+    sdk.graders.create.binary_judge(
+        key="kind", criteria="Is it kind?", judge_model=judge, examples=[example], project="ops-bot-project"
+    )
+    sdk.graders.create.function(key="no-braces", fn=FUNCTION, project="ops-bot-project")
+    sdk.graders.create.external_endpoint(key="remote", url="https://g.example/x", project="ops-bot-project")
+    sdk.graders.lock(grader_key="remote", locked=True, project="ops-bot-project")
+    code = tmp_path_factory.mktemp("sdk-recipe") / "train"
+    code.mkdir()
+    (code / "main.py").write_text("print('train')\n")
+    (code / "config.py").write_text("EPOCHS = 1\n")
+    sdk.recipes.upload(
+        path=str(code), recipe_key="train", name="Train", labels={"owner": "ops"}, project="ops-bot-project"
+    )
+    sdk.integrations.create(
+        team="ops", name="pager", provider="slack",
+        connection=ConnectionConfigInputSlack(webhookUrl="https://hooks.slack.test/sdk-secret"),
+        subscriptions=[SubscriptionInput(topicPattern="job.*", scope=DeliveryScopeInput.TEAM)],
+    )
+    sdk.integrations.create(
+        team="ops", name="hook", provider="webhook",
+        connection=ConnectionConfigInputWebhook(url="https://h.example/in", method="PUT", headers={}),
+    )
+    return code
+
+
+def test_sdk_objects_export_and_round_trip(cli, made_by_sdk, tmp_path) -> None:
+    result = cli.export(tmp_path)
+    text = (tmp_path / "manifest.yaml").read_text()
+    assert "sk-sdk-only" not in text and "sdk-secret" not in text and "sdk-secret" not in result.output
+    for expected in ("key: ops", "key: auditor", "email: ana@ops.example", "name: ops-bot",
+                     "key: ops-judge", "key: ops-bot-project", "model: qwen3-8b", "key: thumbs",
+                     "key: kind", "key: no-braces", "key: remote", "key: train", "name: pager", "name: hook"):
+        assert expected in text, expected
+    assert tree(tmp_path / "recipes/ops-bot-project/train") == tree(made_by_sdk)
+    assert "project.ops-bot-project/recipe.train was uploaded without" in result.output
+
+    first = cli("plan", str(tmp_path), "--detailed-exitcode", "--no-color")
+    assert first.exit_code == 2, first.output
+    assert "project.ops-bot-project/recipe.train" in first.output
+    assert "Plan: 0 to create, 1 to update, 0 to delete." in first.output
+
+    applied = cli("apply", str(tmp_path), "--auto-approve", "--no-color")
+    assert applied.exit_code == 0, applied.output
+    cli.assert_no_changes(tmp_path)
