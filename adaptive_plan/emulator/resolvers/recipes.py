@@ -71,8 +71,9 @@ def _labels(values: list[dict] | None) -> list[dict]:
 
 def _store_files(store: Any, recipe: dict, files: dict[str, bytes], entrypoint: str | None) -> None:
     multi = len(files) > 1 or any("/" in p for p in files) or not next(iter(files)).endswith(".py")
-    default_entry = "main.py" if multi else next(iter(files))
-    recipe["entrypoint"] = entrypoint or recipe.get("entrypoint") or default_entry
+    # A single file is its own entrypoint, also when a re-upload renames it.
+    kept = recipe.get("entrypoint") if multi else None
+    recipe["entrypoint"] = entrypoint or kept or ("main.py" if multi else next(iter(files)))
     if multi and recipe["entrypoint"] not in files:
         raise ApiError(f"Invalid input: entrypoint '{recipe['entrypoint']}' is not in the uploaded files")
     if recipe.get("configEntrypoint") is None and "config.py" in files and multi:
