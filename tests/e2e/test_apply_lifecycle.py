@@ -380,7 +380,7 @@ def test_recipe(cli: Cli, sdk: Any) -> None:
         ['+ description: "First version."', '+ labels: {"stage": "dev"}', "+ content_hash: "],
         ["CreateProject", "CreateCustomRecipe"],
     )
-    applied = stage(
+    stage(
         cli,
         "010-recipe",
         "update",
@@ -396,10 +396,19 @@ def test_recipe(cli: Cli, sdk: Any) -> None:
         ["UpdateCustomRecipe"],
         preview=True,
     )
-    assert applied.exit_code == 0
+    uploaded = sdk.recipes.get(recipe_key="train", project=key)
+    assert 'print("v2")' in (uploaded.content or ""), uploaded
     sdk.recipes.update(recipe_key="train", project=key, description="By hand")
     drift(cli, recipe, "~", ['~ description: "By hand" → "Second version."'])
-    stage(cli, "010-recipe", "prune", recipe, "-", ["delete", "prune is on"], ["DeleteCustomRecipe"])
+    stage(
+        cli,
+        "010-recipe",
+        "prune",
+        recipe,
+        "-",
+        ["delete", "prune is on", '- entrypoint: "v2.py"'],
+        ["DeleteCustomRecipe"],
+    )
     assert [r.key for r in sdk.recipes.list(project=key)] == []
 
 
