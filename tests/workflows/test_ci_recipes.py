@@ -156,12 +156,23 @@ def test_the_checker_rejects_what_does_not_exist() -> None:
 def test_the_readme_workflow_section_uses_only_real_commands_and_flags() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("<!-- workflows:start -->")[1].split("<!-- workflows:end -->")[0]
-    blocks = re.findall(r"```(?:bash|console|sh)?\n(.*?)```", section, flags=re.S)
-    lines = [line.removeprefix("$ ") for block in blocks for line in block.splitlines()]
-    invocations = [words for line in lines for words in command_lines(line)]
+    invocations = [words for line in shell_lines(section) for words in command_lines(line)]
     assert {words[0] for words in invocations} >= {"plan", "apply", "drift", "graph"}
     for words in invocations:
         check_invocation(words)
+
+
+def shell_lines(markdown: str) -> list[str]:
+    """Lines of the ```bash and ```console blocks (console: only ``$ `` prompts, without them)."""
+    lines, fence = [], None
+    for line in markdown.splitlines():
+        if line.startswith("```"):
+            fence = line[3:].strip() if fence is None else None
+        elif fence == "bash":
+            lines.append(line)
+        elif fence == "console" and line.startswith("$ "):
+            lines.append(line[2:])
+    return lines
 
 
 # --- the adaptive-plan steps, run with bash against the real emulator -------------------
