@@ -451,3 +451,52 @@ def test_integration(own: tuple[Cli, Any]) -> None:
     drift(cli, integration, "~", ["~ enabled: true → false"])
     stage(cli, "011-integration", "prune", integration, "-", ["delete", "prune is on"], ["DeleteIntegration"])
     assert sdk.integrations.list(team) == []
+
+
+def test_project_child_variants(cli: Cli, sdk: Any) -> None:
+    """Every grader type, an inline grader metric, moving the default, a metric replace."""
+    key = f"var-{cli.sfx}"
+    project = f"project.{key}"
+    creates = [
+        "CreateProject",
+        "CreateMetric",
+        *["CreateGrader"] * 5,
+        *["AddModelsToProject", "DeployModel"] * 2,
+    ]
+    stage(
+        cli,
+        "015-variants",
+        "initial",
+        f"{project}/grader.csat",
+        "+",
+        ['+ type: "custom"'],
+        [*creates, "UpdateModel", "UpdateModel"],
+    )
+    cli.scenario("015-variants", "update")
+    refused = cli.apply()
+    assert refused.exit_code == 1 and mutations(refused) == [], refused  # the replace deletes
+    assert_plan_shows(
+        refused, "-/+", f"{project}/metric.lat", ["delete → create", '~ kind: "scalar" → "bool"']
+    )
+    expected = {
+        "grader.fn": ['~ function.description: "Always passes." → "Never passes."', "return False"],
+        "grader.rem": ['~ remote.url: "https://a.example/grade" → "https://b.example/grade"'],
+        "grader.pre": ['~ prebuilt.criteria: "faithfulness" → "answer_relevancy"'],
+        "grader.csat": ['~ custom.description: "Imported scores." → "Imported scores (v2)."'],
+        "grader.inl": [
+            '~ metric.name: "Inline" → "Inline v2"',
+            '~ metric.scoring: "higher_is_better" → "lower_is_better"',
+            '~ metric.description: "First." → "Second."',
+        ],
+        "model.llama-3.1-8b-instruct": ["~ default: true → false"],
+        "model.qwen3-8b": ["~ default: false → true"],
+    }
+    applied = cli.apply_ok("--allow-delete")
+    for child, lines in expected.items():
+        assert_plan_shows(applied, "~", f"{project}/{child}", lines)
+    assert sorted(mutations(applied)) == sorted(
+        ["UpdateGrader"] * 4 + ["UpdateMetric", "UpdateModel", "UpdateModel", "DeleteMetric", "CreateMetric"]
+    )
+    cli.assert_no_changes()
+    services = {s.model.key: s.is_default for s in sdk.projects.get(key).model_services}
+    assert services == {"llama-3.1-8b-instruct": False, "qwen3-8b": True}
