@@ -76,14 +76,16 @@ def test_header_names_source_and_pinned_time(cli, exported) -> None:
     out, _ = exported
     head = (out / "manifest.yaml").read_text().splitlines()[:2]
     assert head[0].startswith("# yaml-language-server: $schema=")
-    assert head[1] == f"# Exported by adaptive-plan export from {cli.env['ADAPTIVE_URL']} at 2025-01-01T00:00:00Z."
+    source = cli.env["ADAPTIVE_URL"]
+    assert head[1] == f"# Exported by adaptive-plan export from {source} at 2025-01-01T00:00:00Z."
 
 
 def test_recipes_are_unpacked_so_the_hash_matches(exported) -> None:
     out, _ = exported
     files = tree(out / "recipes")
-    assert files["support-bot/grpo-support/main.py"] == (FULL / "recipes/grpo_support/main.py").read_bytes()
-    assert files["support-bot/eval-support/eval_support.py"] == (FULL / "recipes/eval_support.py").read_bytes()
+    recipes = FULL / "recipes"
+    assert files["support-bot/grpo-support/main.py"] == (recipes / "grpo_support/main.py").read_bytes()
+    assert files["support-bot/eval-support/eval_support.py"] == (recipes / "eval_support.py").read_bytes()
 
 
 def test_exporting_twice_gives_identical_files(cli, exported, tmp_path) -> None:
