@@ -18,6 +18,7 @@ from adaptive_plan.kinds import KINDS
 from adaptive_plan.model.errors import ConfigError
 
 KIND_NAMES = [kind.name for kind in KINDS]
+LOCAL_SOURCE = "the local emulator (.adaptive-plan/local.db)"  # its port changes every run
 
 
 @click.command("export")
@@ -61,7 +62,7 @@ def command(
     with open_client(Connection(url, api_key, local)) as client:
         options = ExportOptions(
             selection=Selection(projects=projects, kinds=kinds), layout=layout,  # type: ignore[arg-type]
-            root=root, source=_public_url(client.url), created=_created(),
+            root=root, source=LOCAL_SOURCE if local else _public_url(client.url), created=_created(),
         )
         result = export_instance(client, KINDS, options)
     manifests = {path: text.encode("utf-8") for path, text in result.manifests.items()}
