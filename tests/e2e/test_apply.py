@@ -77,6 +77,8 @@ def test_ambiguous_failure_neither_fails_nor_duplicates(cli: Cli, emu: Any, sdk:
         run = cli.apply_ok()
     assert "Apply complete" in run.stdout, run
     assert mutations(run).count(operation) == 1, run.operations  # the lost answer is probed, not re-sent
+    probes = [name for name in run.operations if name not in mutations(run) and not name.startswith("Live")]
+    assert probes, run.operations  # the fault did fire: the executor had to look
     cli.assert_no_changes()
     project = f"amb-{cli.sfx}"
     assert [i.name for i in sdk.integrations.list(f"ops-{cli.sfx}")] == ["pager"]

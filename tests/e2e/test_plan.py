@@ -37,13 +37,13 @@ def test_detailed_exitcode_two_then_zero_then_one(cli: Cli, sdk: Any) -> None:
     assert error.operations == []  # invalid input never reaches the API
 
 
-def test_detailed_exitcode_one_when_the_instance_is_unreachable(cli: Cli) -> None:
+def test_detailed_exitcode_one_when_the_api_refuses_the_key(cli: Cli) -> None:
     cli.write(TEAM)
-    run = cli.run(
-        "plan", str(cli.dir), "--detailed-exitcode", "--url", "http://127.0.0.1:9", "--api-key", "k"
-    )
+    run = cli.run("plan", str(cli.dir), "--detailed-exitcode", "--url", cli.emu.url, "--api-key", "wrong-key")
     assert run.exit_code == 1, run
+    assert run.stdout == "", run
     assert "Error:" in run.stderr and "Traceback" not in run.output, run
+    assert "wrong-key" not in run.output, run  # the key is a secret too
     assert run.exception is None, run
 
 
