@@ -110,6 +110,8 @@ def test_a_grader_locked_by_hand_is_changed_drift(run, sdk, applied) -> None:
     assert (entry["status"], entry["fix"]) == ("changed", "update")
     locked = attribute(entry, "locked")
     assert locked == {"path": "locked", "live": True, "declared": False, "sensitive": False}
+    elsewhere = drift(run, [*args, "--target", f"project.{project}/recipe.sft"])
+    assert elsewhere.exit_code == 0, elsewhere.output  # --target narrows the check
     reconverge(run, args)
 
 
