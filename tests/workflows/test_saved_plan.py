@@ -79,6 +79,9 @@ def test_saved_plan_is_applied_exactly_and_nothing_else(run, emu, workdir: Path,
     assert document["target_url"] == emu.url and emu.api_key not in path.read_text(encoding="utf-8")
     assert document["fingerprints"][f"project.p-{sfx}"] is None  # absent at plan time, recorded as such
     assert document["fingerprints"]["model.llama-3.1-8b-instruct"]  # a live object the plan read
+    changes = document["plan"]["changes"]
+    depended = {address for change in changes for address in [change["address"], *change["depends_on"]]}
+    assert depended <= set(document["fingerprints"])  # every object the plan touches or waits for
     assert list(document["uploads"]) == [str(workdir / "sft.py")]
     # the manifests move on after the plan was saved: apply FILE must not pick that up
     (workdir / "m.yaml").write_text(manifest(sfx, metrics=("resolved", "later")), encoding="utf-8")
