@@ -8,7 +8,9 @@ top-level field aliased ``p<i>__<name>`` (projects) or ``t<i>__<name>`` (teams),
 ``<name>`` is the field's own alias or, when it has none, the kind's name. The answer is
 split back into ``per_scope[scope][key][name]``.
 
-Documents are assembled through graphql-core's AST, so a key can never break the syntax.
+Each kind's scoped fields go through graphql-core's AST once (parsed, aliased, printed with
+placeholders); per key, the placeholders are replaced by the prefix and the JSON-quoted key,
+which is a valid GraphQL string literal, so a key can never break the syntax.
 """
 
 from __future__ import annotations
@@ -46,19 +48,39 @@ def scope_keys(first: Mapping[str, Any]) -> dict[str, list[str]]:
 
 def second_document(kinds: Sequence[Kind], keys: Mapping[str, Sequence[str]]) -> str | None:
     """``query LiveScoped { ... }`` or None when no kind has anything to read per scope."""
-    fields: list[FieldNode] = []
+    fields: list[str] = []
     for kind in kinds:
         if not kind.live_scope or not kind.scoped_query.strip():
             continue
+        template = _scoped_template(kind)
         for index, key in enumerate(keys.get(kind.live_scope, ())):
-            fields += _scoped_fields(kind, PREFIX[kind.live_scope] + str(index), key)
+            prefix = PREFIX[kind.live_scope] + str(index)
+            fields.append(template.replace(_ALIAS + "__", prefix + "__").replace(_KEY, json.dumps(key)))
     if not fields:
         return None
-    template = parse("query LiveScoped { __typename }", no_location=True)
-    operation = template.definitions[0]
-    assert isinstance(operation, OperationDefinitionNode)
-    operation.selection_set.selections = tuple(fields)
-    return print_ast(template)
+    return "query LiveScoped {\n" + "\n".join(fields) + "\n}"
+
+
+# Placeholders of the printed templates (see the module docstring); both are short, so
+# print_ast lays the fields out as it would with real keys.
+_ALIAS = "Q0"
+_KEY_VALUE = "\x01"  # printed as "\u0001"; a control character never appears in a query
+_KEY = json.dumps(_KEY_VALUE)
+
+
+def _scoped_template(kind: Kind) -> str:
+    cached = _TEMPLATES.get(kind.name)
+    if cached is None or cached[0] != kind.scoped_query:
+        document = parse("{ __typename }", no_location=True)
+        operation = document.definitions[0]
+        assert isinstance(operation, OperationDefinitionNode)
+        operation.selection_set.selections = tuple(_scoped_fields(kind, _ALIAS, _KEY_VALUE))
+        body = print_ast(document)  # "{\n  field...\n}": keep the indented middle
+        cached = _TEMPLATES[kind.name] = (kind.scoped_query, body[2:-2])
+    return cached[1]
+
+
+_TEMPLATES: dict[str, tuple[str, str]] = {}
 
 
 def _scoped_fields(kind: Kind, prefix: str, key: str) -> list[FieldNode]:
