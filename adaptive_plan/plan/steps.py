@@ -63,11 +63,12 @@ def assemble_steps(
         waits = sorted({tail for dependency in graph[address] for tail in tails[dependency]})
         ids: list[str] = []
         for number, spec in enumerate(drafts[address].specs, start=1):
-            builder = builders.get(by_identity.get(_identity(spec), ""))
+            identity = _identity(spec)
+            builder = builders.get(by_identity.get(identity, ""))
             if builder is None:
                 builder = _Builder(f"{address}#{number}", str(address), spec)
                 builders[builder.id] = builder
-                by_identity[_identity(spec)] = builder.id
+                by_identity[identity] = builder.id
             builder.after.extend([ids[-1]] if ids else waits)
             ids.append(builder.id)
         own[address] = ids
