@@ -176,10 +176,20 @@ def test_secret_values_never_printed(cli: Cli, emu: Any) -> None:
     model, slack = f"model.canary-{cli.sfx}", f"integration.vault-{cli.sfx}/slack"
     runs = [cli.plan(), cli.apply_ok(), cli.plan("--replace", model, "--replace", slack)]
     assert "(sensitive)" in runs[0].stdout and "(sensitive)" in runs[2].stdout
-    emu.faults.fail_operation("UpdateIntegration", status=200, message="Injected failure: bad webhook")
+    # A server that echoes the secret back in its error message (GraphQL error, then HTTP 400).
+    hook = CANARIES["E2E_CANARY_HOOK"]
+    emu.faults.fail_operation("UpdateIntegration", status=200, message=f"Invalid input: bad webhook {hook}")
     failed = cli.apply("--replace", slack)
     assert failed.exit_code == 1 and "bad webhook" in failed.stdout, failed
-    runs += [failed, cli.apply_ok("--replace", model, "--replace", slack), cli.plan("--detailed-exitcode")]
+    emu.faults.fail_operation("UpdateIntegration", status=400, message=f"Bad request: webhookUrl={hook}")
+    rejected = cli.apply("--replace", slack)
+    assert rejected.exit_code == 1 and "webhookUrl=" in rejected.stdout, rejected
+    runs += [
+        failed,
+        rejected,
+        cli.apply_ok("--replace", model, "--replace", slack),
+        cli.plan("--detailed-exitcode"),
+    ]
     assert runs[-1].exit_code == 0, runs[-1]
     for run in runs:
         _no_canary(run)
