@@ -8,6 +8,10 @@ full example.
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -85,6 +89,24 @@ def test_ambiguous_failure_neither_fails_nor_duplicates(cli: Cli, emu: Any, sdk:
     assert [g.key for g in sdk.graders.list(project=project)] == ["judge"]
     assert [p.key for p in sdk.projects.list()].count(project) == 1
     assert [m.key for m in sdk.projects.get(project).metrics if m.key == "csat"] == ["csat"]
+
+
+@pytest.mark.parametrize(("operation", "status"), [("CreateIntegration", 503), ("CreateGrader", 429)])
+def test_transient_errors_are_retried_without_duplicates(
+    cli: Cli, emu: Any, sdk: Any, operation: str, status: int
+) -> None:
+    cli.env = {"E2E_PAGER_TOKEN": "canary-pager-token-77c"}
+    cli.scenario("014-ambiguous", "initial")
+    emu.faults.retry_after_s, saved = 0.05, emu.faults.retry_after_s
+    try:
+        emu.faults.fail_operation(operation, status=status, times=2)
+        run = cli.apply_ok()
+    finally:
+        emu.faults.retry_after_s = saved
+    assert mutations(run).count(operation) == 3, run.operations  # two refused, one done
+    cli.assert_no_changes()
+    assert [i.name for i in sdk.integrations.list(f"ops-{cli.sfx}")] == ["pager"]
+    assert [g.key for g in sdk.graders.list(project=f"amb-{cli.sfx}")] == ["judge"]
 
 
 def test_apply_without_approval_and_no_tty_refuses(cli: Cli, sdk: Any) -> None:
@@ -209,3 +231,21 @@ def test_full_example_applies_then_plans_clean(own: tuple[Cli, Any]) -> None:
     assert "No changes." in again.stdout, again
     for value in env.values():
         assert value not in run.output and value not in again.output
+
+
+def test_quickstart_with_local_emulator_in_a_subprocess(tmp_path: Path) -> None:
+    """The installed console script, ``--local`` (state in ./.adaptive-plan), as DESIGN section 7 shows."""
+    shutil.copytree(EXAMPLES / "quickstart", tmp_path / "q")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("ADAPTIVE_")}
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "adaptive_plan", *args, "q", "--local", "--no-color"]
+        return subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60)
+
+    applied = run("apply", "--auto-approve")
+    assert applied.returncode == 0, applied.stderr
+    assert "+ project.support-bot" in applied.stdout and "Apply complete" in applied.stdout, applied.stdout
+    assert (tmp_path / ".adaptive-plan" / "local.db").is_file()
+    again = run("plan", "--detailed-exitcode")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "No changes." in again.stdout
