@@ -31,6 +31,7 @@ from pathlib import Path
 from _generate import write_tree
 
 from adaptive_plan.emulator.faults import Faults
+from adaptive_plan.emulator.resolvers import build_schema
 from adaptive_plan.emulator.server import Emulator, run_emulator
 
 HERE = Path(__file__).resolve().parent
@@ -164,6 +165,7 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="write the manifest trees here and keep them")
     args = parser.parse_args()
     base = args.keep or Path(tempfile.mkdtemp(prefix="bench-plan-apply-"))
+    build_schema()  # the in-process emulator's GraphQL schema, built once before any timing
     rows, load_before = [], os.getloadavg()[0]
     for size in args.sizes:
         row = bench(size, base / f"n{size}", args.latency_ms, args.repeat)
