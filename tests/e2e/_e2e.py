@@ -185,3 +185,33 @@ def drift(cli: Cli, address: str, marker: str, lines: list[str]) -> Run:
     assert_plan_shows(applied, marker, address, lines)
     cli.assert_no_changes()
     return applied
+
+
+@dataclass
+class Lifecycle:
+    """One resource through the stages of its scenario folder (see ``stage`` and ``drift``)."""
+
+    cli: Cli
+    scenario: str
+    address: str
+
+    def create(self, lines: list[str], ops: list[str]) -> Run:
+        return stage(self.cli, self.scenario, "initial", self.address, "+", lines, ops)
+
+    def update(self, lines: list[str], ops: list[str]) -> Run:
+        return stage(self.cli, self.scenario, "update", self.address, "~", lines, ops, preview=True)
+
+    def drift(self, lines: list[str]) -> Run:
+        return drift(self.cli, self.address, "~", lines)
+
+    def prune(self, lines: list[str], ops: list[str]) -> Run:
+        return stage(self.cli, self.scenario, "prune", self.address, "-", lines, ops)
+
+    def kept(self) -> None:
+        """Undeclared with prune on, for a kind the API cannot delete: no delete planned or sent."""
+        self.cli.scenario(self.scenario, "prune")
+        planned = self.cli.plan("--allow-delete")
+        assert planned.exit_code == 0, planned
+        assert f"- {self.address}" not in planned.stdout, planned
+        applied = self.cli.apply("--allow-delete")
+        assert applied.exit_code == 0 and mutations(applied) == [], applied
