@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from _e2e import Cli, Lifecycle, assert_plan_shows, mutations
+from _e2e import Cli, Lifecycle, assert_plan_shows, mutations, stage
 from adaptive_sdk.graphql_client import custom_fields as fields
 from adaptive_sdk.graphql_client import input_types
 from adaptive_sdk.graphql_client.custom_mutations import Mutation
@@ -107,6 +107,10 @@ def test_project(own: tuple[Cli, Any]) -> None:
     life.drift(['~ description: "By hand" → "Second description."'])
     life.prune(["archive", "projects are archived, not deleted"], ["UpdateProject"])
     assert key not in {p.key for p in sdk.projects.list()}  # archived projects are not listed
+    # Declared again: the archived project is unarchived, never created twice (the key is taken).
+    stage(cli, "005-project", "update", f"project.{key}", "~", ["unarchive", "~ archived: true → false"],
+          ["UpdateProject"])
+    assert key in {p.key for p in sdk.projects.list()}
 
 
 def test_share(cli: Cli, sdk: Any) -> None:
