@@ -249,3 +249,21 @@ def test_quickstart_with_local_emulator_in_a_subprocess(tmp_path: Path) -> None:
     again = run("plan", "--detailed-exitcode")
     assert again.returncode == 0, again.stdout + again.stderr
     assert "No changes." in again.stdout
+
+
+def test_target_applies_only_the_target_and_what_it_depends_on(cli: Cli, sdk: Any) -> None:
+    s = cli.sfx
+    cli.write(
+        f"teams: [{{key: ta-{s}}}, {{key: tb-{s}}}]\n"
+        f"projects:\n  - {{key: a-{s}, team: ta-{s}, metrics: [{{key: m, kind: bool}}]}}\n"
+        f"  - {{key: b-{s}, team: tb-{s}}}\n"
+    )
+    run = cli.apply_ok("--target", f"project.a-{s}/metric.m")
+    assert f"Targeting only: project.a-{s}/metric.m" in run.stdout, run
+    assert "Plan: 3 to create, 0 to update, 0 to delete." in run.stdout, run
+    assert sorted(mutations(run)) == ["CreateMetric", "CreateProject", "CreateTeam"]
+    assert f"b-{s}" not in {p.key for p in sdk.projects.list()}
+    rest = cli.plan("--detailed-exitcode")
+    assert rest.exit_code == 2 and "Plan: 2 to create, 0 to update, 0 to delete." in rest.stdout, rest
+    unknown = cli.plan("--target", f"project.zz-{s}")
+    assert unknown.exit_code == 1 and f"--target project.zz-{s} matches nothing" in unknown.stderr, unknown
