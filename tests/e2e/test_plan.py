@@ -53,9 +53,12 @@ def test_live_state_is_read_in_two_requests_for_many_projects(cli: Cli) -> None:
   - key: many-{i}-{{{{ vars.sfx }}}}
     metrics: [{{key: m, kind: bool}}]
     graders: [{{key: g, judge: {{model: qwen3-32b, criteria: Short.}}}}]
+    recipes: [{{key: r, path: recipe.py}}]
+    models: [{{model: llama-3.1-8b-instruct, default: true}}]
 """
         for i in range(30)
     )
+    (cli.dir / "recipe.py").write_text("def main() -> None:\n    pass\n", encoding="utf-8")
     cli.write("projects:" + projects)
     cli.apply_ok("--parallelism", "16")
     run = cli.assert_no_changes()
