@@ -21,6 +21,10 @@ from adaptive_plan.model.secrets import Sensitive
 
 # ---------------------------------------------------------------------------- manifest walking
 
+# Objects every instance ships with: never listed as unmanaged, never reported as missing.
+BUILT_IN_TEAMS = frozenset({"default"})
+BUILT_IN_ROLES = frozenset({"admin", "editor", "read-only"})
+
 
 def entries(manifest: Manifest, section: str) -> Iterator[tuple[tuple[str | int, ...], dict[str, Any]]]:
     """``(path, entry)`` for each entry of a top-level list section."""

@@ -1,7 +1,8 @@
 """Roles (ADAPTIVE_API.md 4.3): address ``role.KEY``, attrs ``name``, ``permissions`` (a set).
 
-``createRole`` and ``updateRole`` exist; there is no delete, so undeclared live roles are
-never listed (``ownership = "never"``): the built-in roles and UI-made roles are not ours.
+``createRole`` and ``updateRole`` exist; there is no delete: an undeclared live role is
+listed as unmanaged, and with ``prune: true`` the plan says it cannot be deleted. The
+built-in roles are never listed.
 ``updateRole`` replaces the whole permission set, which is what a declared list means.
 """
 
@@ -10,7 +11,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from adaptive_plan.kinds._shared import create, entries, exists_probe, live_list, pick, sorted_set, step
+from adaptive_plan.kinds._shared import (
+    BUILT_IN_ROLES,
+    create,
+    entries,
+    exists_probe,
+    live_list,
+    pick,
+    sorted_set,
+    step,
+)
 from adaptive_plan.kinds.base import DeleteBehaviour, Kind, LiveData, StepSpec
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.manifest import Manifest
@@ -28,9 +38,12 @@ PROBE_ROLE = "query ProbeRole { roles { key } }"
 
 class RoleKind(Kind):
     name = "role"
-    ownership = "never"
     live_query = "role_roles: roles { id key name permissions }"
     delete_behaviour = DeleteBehaviour(False, "roles cannot be deleted through the API")
+
+    def unlisted(self, resource: Resource) -> bool:
+        """Built-in roles come with every instance: not unmanaged objects anyone made."""
+        return resource.address.key in BUILT_IN_ROLES
 
     def desired(self, manifest: Manifest) -> list[Resource]:
         resources = []

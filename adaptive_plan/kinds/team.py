@@ -1,9 +1,9 @@
 """Teams (ADAPTIVE_API.md 4.2): address ``team.KEY``, attrs ``name``.
 
 The API has ``createTeam`` only: no update, no delete. A changed name is shown with a
-warning and no step, and an undeclared live team is never listed (``ownership =
-"never"``): the built-in ``default`` team and every team made in the UI would otherwise be
-"unmanaged" forever with nothing anyone could do about it.
+warning and no step. An undeclared live team is listed as unmanaged, and with ``prune: true``
+the plan says it cannot be deleted (DESIGN.md section 5: never silently nothing); the
+built-in ``default`` team is never listed.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from adaptive_plan.kinds._shared import create, entries, exists_probe, live_list, pick
+from adaptive_plan.kinds._shared import BUILT_IN_TEAMS, create, entries, exists_probe, live_list, pick
 from adaptive_plan.kinds.base import DeleteBehaviour, Kind, LiveData, StepSpec
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.manifest import Manifest
@@ -24,9 +24,12 @@ PROBE_TEAM = "query ProbeTeam { teams { key } }"
 
 class TeamKind(Kind):
     name = "team"
-    ownership = "never"
     live_query = "team_teams: teams { id key name }"
     delete_behaviour = DeleteBehaviour(False, "teams cannot be deleted through the API")
+
+    def unlisted(self, resource: Resource) -> bool:
+        """Built-in teams come with every instance: not unmanaged objects anyone made."""
+        return resource.address.key in BUILT_IN_TEAMS
 
     def desired(self, manifest: Manifest) -> list[Resource]:
         return [

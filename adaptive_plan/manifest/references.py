@@ -17,10 +17,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from adaptive_plan.kinds._shared import BUILT_IN_ROLES, BUILT_IN_TEAMS
 from adaptive_plan.manifest.diagnostics import Collector, did_you_mean
 from adaptive_plan.manifest.yaml_loader import Path
 
-BUILT_IN = {"team": {"default"}, "role": {"admin", "editor", "read-only"}, "model": set()}
+BUILT_IN = {"team": BUILT_IN_TEAMS, "role": BUILT_IN_ROLES, "model": frozenset()}
 
 
 def _keys(document: dict[str, Any], section: str) -> set[str]:
@@ -37,8 +38,8 @@ def check_references(document: dict[str, Any], collector: Collector) -> None:
     }
     messages: dict[tuple[str, str], str] = {}  # the same missing key tends to repeat
     for kind, value, path in _references(document):
-        if not isinstance(value, str) or value in declared[kind]:
-            continue
+        if not isinstance(value, str) or value in declared[kind] or value in BUILT_IN[kind]:
+            continue  # built-ins ship with every instance: nothing to warn about
         if (kind, value) not in messages:
             messages[(kind, value)] = _missing(kind, value, declared[kind])
         collector.at(path, messages[(kind, value)], severity="warning")
@@ -48,8 +49,6 @@ def check_references(document: dict[str, Any], collector: Collector) -> None:
 
 
 def _missing(kind: str, value: str, declared: set[str]) -> str:
-    if value in BUILT_IN[kind]:
-        return f"built-in {kind} {value!r} is not declared in the manifests; it must exist live"
     hint = did_you_mean(value, declared | BUILT_IN[kind])
     return f"{kind} {value!r} is not declared in the manifests; it must already exist live{hint}"
 

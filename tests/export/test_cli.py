@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 import yaml
-from conftest import tree
+from _export_support import tree
 
 from adaptive_plan.export.recipes import unpack
 from adaptive_plan.model.errors import ConfigError

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import EXAMPLE_SECRETS, listed_secrets, tree
+from _export_support import EXAMPLE_SECRETS, listed_secrets, tree
 
 from adaptive_plan.kinds import KINDS
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from _export_support import tree
 from adaptive_sdk.graphql_client.enums import DeliveryScopeInput
 from adaptive_sdk.graphql_client.input_types import (
     ConnectionConfigInputSlack,
     ConnectionConfigInputWebhook,
     SubscriptionInput,
 )
-from conftest import tree
 
 FUNCTION = "async def grade(sample):\n    return 1.0 if '{{' not in sample.completion else 0.0\n"
 

@@ -1,4 +1,4 @@
-"""Teams against the real emulator: create, no spurious diff, rename cannot be applied, never listed."""
+"""Teams against the real emulator: create, no spurious diff, rename and delete cannot be applied."""
 
 from __future__ import annotations
 
@@ -34,13 +34,19 @@ def test_rename_is_shown_with_a_warning_and_no_step(client, uniq, tmp_path) -> N
     assert any("cannot be renamed" in warning for warning in change.warnings)
 
 
-def test_team_made_with_the_sdk_is_adopted_and_undeclared_teams_are_not_listed(
+def test_team_made_with_the_sdk_is_adopted_and_undeclared_teams_are_listed_not_deleted(
     sdk, client, uniq, tmp_path
 ) -> None:
-    key = uniq("team")
+    key, other = uniq("team"), uniq("other")
     sdk.teams.create(key=key, name="Made By Hand")
+    sdk.teams.create(key=other, name="Someone else's")
     made = assert_no_changes(client, load(tmp_path, f"teams:\n  - key: {key}\n    name: Made By Hand\n"))
-    assert not [address for address in made.unmanaged if address.startswith("team.")]
+    assert f"team.{other}" in made.unmanaged and "team.default" not in made.unmanaged
+    pruning = plan(client, load(tmp_path / "p", f"prune: true\nteams:\n  - key: {key}\n"))
+    notes = {change.address: change for change in pruning.changes}
+    assert notes[f"team.{other}"].steps == ()
+    assert any("cannot be deleted" in warning for warning in notes[f"team.{other}"].warnings)
+    assert "team.default" not in notes
 
 
 def test_create_probe_sees_the_team_once_it_exists(client, uniq) -> None:
