@@ -1,6 +1,6 @@
-"""Fixtures for the end-to-end tests: a real emulator per test module, the official SDK,
-and ``cli``, which runs the real ``adaptive-plan`` command line (click's ``CliRunner``)
-against that emulator over HTTP.
+"""Fixtures for the end-to-end tests: ``cli``, which runs the real ``adaptive-plan`` command
+line (click's ``CliRunner``) against the module's emulator (``emu``, ``sdk`` and ``sfx`` come
+from ``tests/conftest.py``) over HTTP.
 
 Also puts this directory on ``sys.path`` so test modules can import ``_e2e`` whatever
 pytest's import mode.
@@ -9,7 +9,6 @@ pytest's import mode.
 from __future__ import annotations
 
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,31 +17,6 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from _e2e import Cli
-
-
-@pytest.fixture(scope="module")
-def emu() -> Iterator[object]:
-    """A live emulator on loopback; deployments come online right after a deploy."""
-    from adaptive_plan.emulator.server import run_emulator
-
-    with run_emulator(deploy_delay=0.0) as emulator:
-        yield emulator
-
-
-@pytest.fixture(scope="module")
-def sdk(emu) -> Iterator[object]:
-    """The official SDK on the same emulator: the out-of-band hand in the UI."""
-    from adaptive_sdk import Adaptive
-
-    official = Adaptive(base_url=emu.url, api_key=emu.api_key)
-    yield official
-    official.close()
-
-
-@pytest.fixture
-def sfx() -> str:
-    """A suffix unique to one test, so tests share a module's emulator without colliding."""
-    return uuid.uuid4().hex[:8]
 
 
 @pytest.fixture

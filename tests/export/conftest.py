@@ -4,7 +4,6 @@ which runs the real ``adaptive-plan`` command line (click's ``CliRunner``) again
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,22 +14,7 @@ from _export_support import Cli
 
 
 @pytest.fixture(scope="module")
-def emu() -> Iterator[object]:
-    from adaptive_plan.emulator.server import run_emulator
-
-    with run_emulator() as emulator:
-        yield emulator
-
-
-@pytest.fixture(scope="module")
 def cli(emu) -> Cli:
     return Cli(emu)
 
 
-@pytest.fixture(scope="module")
-def sdk(emu) -> Iterator[object]:
-    from adaptive_sdk import Adaptive
-
-    official = Adaptive(base_url=emu.url, api_key=emu.api_key)
-    yield official
-    official.close()

@@ -33,15 +33,6 @@ def client(emu) -> Iterator[object]:
         yield api
 
 
-@pytest.fixture(scope="module")
-def sdk(emu) -> Iterator[object]:
-    from adaptive_sdk import Adaptive
-
-    official = Adaptive(base_url=emu.url, api_key=emu.api_key)
-    yield official
-    official.close()
-
-
 @pytest.fixture
 def uniq() -> Callable[[str], str]:
     """``uniq("proj") -> "proj-1a2b3c4d"``: keys unique to one test, so tests share an emulator."""

@@ -1,0 +1,35 @@
+"""Fixtures every test directory shares; a directory's own conftest.py may override them.
+
+``emu``: one real emulator on loopback per test module (deployments online right after a deploy).
+``sdk``: the official ``adaptive-sdk`` client on it: the hand that changes things out of band.
+``sfx``: a suffix unique to one test, so tests can share a module's emulator without colliding.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+
+@pytest.fixture(scope="module")
+def emu() -> Iterator[object]:
+    from adaptive_plan.emulator.server import run_emulator
+
+    with run_emulator(deploy_delay=0.0) as emulator:
+        yield emulator
+
+
+@pytest.fixture(scope="module")
+def sdk(emu) -> Iterator[object]:
+    from adaptive_sdk import Adaptive
+
+    official = Adaptive(base_url=emu.url, api_key=emu.api_key)
+    yield official
+    official.close()
+
+
+@pytest.fixture
+def sfx() -> str:
+    return uuid.uuid4().hex[:8]
