@@ -97,12 +97,13 @@ class _Run:
             return
         _preflight(plan)
         _confirm(self.auto_approve)
-        printer = ProgressPrinter(sys.stderr, tty=sys.stderr.isatty())
+        tty = sys.stderr.isatty()
+        printer = ProgressPrinter(sys.stderr, tty=tty, color=self.color and tty)
         report = execute_plan(
             plan, client, on_event=printer, parallelism=self.parallelism, wait_timeout=self.wait_timeout
         )
         printer.close()
-        click.echo(render_apply_report(report))
+        click.echo(render_apply_report(report, color=self.color))
         if not report.ok:
             raise ApplyError(
                 "apply did not finish: fix the failures above and run apply again (it converges)"
