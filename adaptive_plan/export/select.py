@@ -1,11 +1,9 @@
 """Which live resources an export declares.
 
-Left out, because the user does not own them and the round trip is empty without them
-(their kinds are never listed as unmanaged, or the object must not be managed at all):
-the built-in ``default`` team and ``admin``/``editor``/``read-only`` roles (the same list
-as ``manifest.references.BUILT_IN``), catalogue models (neither external nor imported from
-Hugging Face: no ``sourceModelKey``), the user whose API key runs the export, and archived
-projects with everything in them.
+Left out: what each kind calls ``unlisted`` (objects the user does not own, which plans
+never list as unmanaged either): the built-in team and roles, catalogue models (neither
+external nor imported from Hugging Face), the user whose API key runs the export, and
+archived projects with everything in them.
 
 ``--project KEY`` keeps those projects and their children only (other sections are left
 out unless ``--kind`` names them); ``--kind NAME`` keeps those kinds only.
@@ -16,10 +14,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from adaptive_plan.kinds import KINDS_BY_NAME
 from adaptive_plan.model.resource import Resource
 from adaptive_plan.model.snapshot import LiveState
-
-BUILT_IN = {"team": frozenset({"default"}), "role": frozenset({"admin", "editor", "read-only"})}
 
 
 @dataclass(frozen=True)
@@ -32,16 +29,7 @@ class Selection:
 
 def is_users_own(resource: Resource) -> bool:
     """False for built-in, catalogue and archived objects and for the caller's own user."""
-    key = resource.address.key
-    if resource.kind in BUILT_IN:
-        return key not in BUILT_IN[resource.kind]
-    if resource.kind == "model":
-        return bool(resource.identity.get("external") or resource.identity.get("source"))
-    if resource.kind == "user":
-        return not resource.identity.get("caller")
-    if resource.kind == "project":
-        return not resource.attrs.get("archived")
-    return True
+    return not KINDS_BY_NAME[resource.kind].unlisted(resource)
 
 
 def select_resources(live: LiveState, selection: Selection) -> list[Resource]:

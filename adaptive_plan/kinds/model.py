@@ -83,6 +83,10 @@ class ModelKind(Kind):
     )
 
     # --- reading ------------------------------------------------------------
+    def unlisted(self, resource: Resource) -> bool:
+        """Catalogue models (neither external nor imported from Hugging Face) ship with the instance."""
+        return not (resource.identity.get("external") or resource.identity.get("source"))
+
     def desired(self, manifest: Manifest) -> list[Resource]:
         resources, problems = [], []
         for path, entry in entries(manifest, "models"):

@@ -86,8 +86,9 @@ class ProjectKind(Kind):
         kept = [r for r in live.of_kind(self.name) if r.address in declared or not r.attrs.get("archived")]
         return list(desired), kept
 
-    def pruned(self, manifest: Manifest, resource: Resource) -> bool:
-        return not resource.attrs.get("archived") and super().pruned(manifest, resource)
+    def unlisted(self, resource: Resource) -> bool:
+        """An archived project is already gone for the user: not unmanaged, not exported."""
+        return bool(resource.attrs.get("archived"))
 
     def compare(self, desired: Resource, actual: Resource) -> list[AttrChange]:
         changes = super().compare(desired, actual)
