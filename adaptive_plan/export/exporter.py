@@ -30,7 +30,6 @@ from adaptive_plan.export.select import Selection, project_containers, select_re
 from adaptive_plan.export.yaml_text import dump_document
 from adaptive_plan.kinds.base import Kind
 from adaptive_plan.live.reader import read_live_state
-from adaptive_plan.model.address import Address
 from adaptive_plan.model.errors import ConfigError
 from adaptive_plan.model.secrets import secret_names
 from adaptive_plan.model.snapshot import LiveState
@@ -61,7 +60,6 @@ class ExportResult:
     files: dict[str, bytes] = field(default_factory=dict)
     recipe_dirs: list[str] = field(default_factory=list)
     secrets: list[SecretUse] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
 
 def export_instance(client: Any, kinds: Sequence[Kind], options: ExportOptions) -> ExportResult:
@@ -72,7 +70,7 @@ def export_instance(client: Any, kinds: Sequence[Kind], options: ExportOptions) 
     for key in project_containers(live, options.selection):
         if key in entries.children:
             entries.project_entry(key)
-    result = ExportResult(secrets=entries.secrets, notes=_recipe_notes(live, entries))
+    result = ExportResult(secrets=entries.secrets)
     _add_recipes(client, entries, options.layout, result)
     for path, document in _documents(entries, options.layout).items():
         result.manifests[path] = dump_document(document, _header(path, document, options))
@@ -128,16 +126,3 @@ def _header(path: str, document: Mapping[str, Any], options: ExportOptions) -> l
     if secret_names(dict(document)):
         lines.append("Write-only values cannot be read back: set the variables named by secret() below.")
     return lines
-
-
-def _recipe_notes(live: LiveState, entries: Entries) -> list[str]:
-    notes = []
-    for project, sections in sorted(entries.children.items()):
-        for entry in sections.get("recipes", []):
-            resource = live.get(Address("project", project).child("recipe", entry["key"]))
-            if resource is not None and not resource.attrs.get("content_hash"):
-                notes.append(
-                    f"{resource.address} was uploaded without adaptive-plan's content-hash label: the "
-                    "first apply re-uploads the same code once to record it"
-                )
-    return notes

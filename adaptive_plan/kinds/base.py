@@ -54,10 +54,13 @@ class LiveData:
     ``first``: the data of request 1 (every kind's ``live_query`` fields, under their aliases).
     ``per_scope``: request 2, by scope then scope key then the kind's alias, e.g.
     ``per_scope["project"]["support-bot"]["recipes"]``.
+    ``downloads``: REST path -> response body, for the paths kinds asked for through
+    ``Kind.live_downloads``; None when the object was gone by then.
     """
 
     first: Mapping[str, Any]
     per_scope: Mapping[str, Mapping[str, Mapping[str, Any]]] = field(default_factory=dict)
+    downloads: Mapping[str, bytes | None] = field(default_factory=dict)
 
     def scoped(self, scope: Scope, alias: str) -> dict[str, Any]:
         """scope key -> this kind's result for it."""
@@ -110,6 +113,12 @@ class Kind:
     def from_live(self, data: LiveData) -> list[Resource]:
         """Resources the instance holds, normalised the same way as ``desired``."""
         raise NotImplementedError
+
+    def live_downloads(self, data: LiveData) -> Sequence[str]:
+        """REST paths (under ``/api/v1``) whose bodies ``from_live`` needs, given the two
+        GraphQL answers in ``data``; fetched after them, into ``data.downloads``. Most
+        kinds need none; keep the list to what the GraphQL answers cannot say."""
+        return ()
 
     def managed_children(self, manifest: Manifest, parent: Address) -> bool:
         """For ``exclusive`` kinds: does the parent declare the list that owns them?"""

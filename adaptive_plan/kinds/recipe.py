@@ -8,7 +8,10 @@ not ours and are skipped), their normalisation and the ``createCustomRecipe`` /
 
 The uploaded code is not readable in a comparable form, so the content hash computed at
 load time is kept in the label ``adaptive-plan/content-hash`` and compared as the
-``content_hash`` attribute: only a code change shows as a (re-upload) update. ``labels``
+``content_hash`` attribute: only a code change shows as a (re-upload) update. A recipe
+uploaded without that label (by the SDK, by hand) is downloaded instead
+(``live_downloads``) and hashed the same way as the manifest's files, so adopting it does
+not plan a re-upload of identical code; its next update adds the label. ``labels``
 is the user's labels without that one, read with ``withProtected: false`` so server-set
 labels never show. ``entrypoint``/``config_entrypoint`` default to ``main.py``/``config.py``
 and ``description`` null is ``""``. Imports only ``model`` and ``kinds.base``.
@@ -18,11 +21,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import quote
 
 from adaptive_plan.kinds.base import Kind, LiveData, StepSpec
 from adaptive_plan.model.address import Address
+from adaptive_plan.model.errors import ConfigError
 from adaptive_plan.model.manifest import Manifest
 from adaptive_plan.model.plan import AttrChange, Poll
+from adaptive_plan.model.recipe_content import digest, is_recipe_file, unpack_zip
 from adaptive_plan.model.resource import Resource
 
 ALIAS = "recipe"
@@ -98,30 +104,36 @@ class RecipeKind(Kind):
                 )
         return resources
 
+    def live_downloads(self, data: LiveData) -> list[str]:
+        return [
+            download_path(project_key, recipe["key"])
+            for project_key, recipe in _own_recipes(data)
+            if not any(label["key"] == HASH_LABEL for label in recipe.get("labels") or [])
+        ]
+
     def from_live(self, data: LiveData) -> list[Resource]:
         resources = []
-        for project_key, recipes in data.scoped("project", ALIAS).items():
+        for project_key, recipe in _own_recipes(data):
             project_address = Address("project", project_key)
-            for recipe in recipes or []:
-                if recipe.get("builtin") or recipe.get("global") or not recipe.get("key"):
-                    continue
-                labels = {label["key"]: label["value"] for label in recipe.get("labels") or []}
-                content_hash = labels.pop(HASH_LABEL, None)
-                resources.append(
-                    Resource(
-                        address=project_address.child("recipe", recipe["key"]),
-                        kind=self.name,
-                        attrs={
-                            "content_hash": content_hash,
-                            "name": recipe.get("name"),
-                            "description": recipe.get("description") or "",
-                            "entrypoint": recipe.get("entrypoint") or DEFAULT_ENTRYPOINT,
-                            "config_entrypoint": recipe.get("configEntrypoint") or DEFAULT_CONFIG_ENTRYPOINT,
-                            "labels": labels,
-                        },
-                        identity={"project": project_key, "key": recipe["key"], "id": recipe.get("id")},
-                    )
+            labels = {label["key"]: label["value"] for label in recipe.get("labels") or []}
+            content_hash = labels.pop(HASH_LABEL, None)
+            if content_hash is None:
+                content_hash = _downloaded_hash(data, project_key, recipe["key"])
+            resources.append(
+                Resource(
+                    address=project_address.child("recipe", recipe["key"]),
+                    kind=self.name,
+                    attrs={
+                        "content_hash": content_hash,
+                        "name": recipe.get("name"),
+                        "description": recipe.get("description") or "",
+                        "entrypoint": recipe.get("entrypoint") or DEFAULT_ENTRYPOINT,
+                        "config_entrypoint": recipe.get("configEntrypoint") or DEFAULT_CONFIG_ENTRYPOINT,
+                        "labels": labels,
+                    },
+                    identity={"project": project_key, "key": recipe["key"], "id": recipe.get("id")},
                 )
+            )
         return resources
 
     # --- steps --------------------------------------------------------------
@@ -215,3 +227,31 @@ def _label_input(labels: dict[str, str], content_hash: str | None) -> list[dict[
     if content_hash:
         items.append({"key": HASH_LABEL, "value": content_hash})
     return items
+
+
+def download_path(project: str, key: str) -> str:
+    """The REST route serving a recipe's zip (``CustomRecipe.downloadUrl`` without ``/api/v1``)."""
+    return f"/projects/{quote(project, safe='')}/recipes/{quote(key, safe='')}/download"
+
+
+def _own_recipes(data: LiveData) -> list[tuple[str, dict[str, Any]]]:
+    """(project key, recipe) for every recipe of ours: built-in and global ones are not."""
+    return [
+        (project_key, recipe)
+        for project_key, recipes in data.scoped("project", ALIAS).items()
+        for recipe in recipes or []
+        if not recipe.get("builtin") and not recipe.get("global") and recipe.get("key")
+    ]
+
+
+def _downloaded_hash(data: LiveData, project: str, key: str) -> str | None:
+    """The content hash of a recipe's downloaded zip, computed like the manifest side's (the
+    same files counted), or None when there is no usable download (then a plan re-uploads)."""
+    body = data.downloads.get(download_path(project, key))
+    if not body:
+        return None
+    try:
+        files = unpack_zip(body, f"recipe {key!r} of project {project!r}")
+    except ConfigError:
+        return None
+    return digest((name, content) for name, content in files.items() if is_recipe_file(name))

@@ -4,7 +4,10 @@ Request 1 is one document with every kind's ``live_query`` (aliased fields, nest
 selections) plus the project and team keys; request 2, sent only when a kind reads per
 project or per team and there are such keys, repeats those kinds' ``scoped_query`` per
 key in one document (see ``live.batch``). However many projects and resources there are,
-that is two round trips.
+that is two round trips. The one exception is content GraphQL cannot describe: a kind may
+ask for REST downloads (``Kind.live_downloads``), fetched in parallel after request 2. Only
+recipes uploaded without adaptive-plan's hash label do, one download each, so an estate
+adaptive-plan manages stays at two requests.
 
 Archived projects are read too, in both requests: a declared project that was archived
 is planned as an unarchive (its children must be matched, not created again); the project
@@ -20,8 +23,11 @@ resource's attrs and identity (``fingerprint``), for saved-plan staleness checks
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any, Protocol
 
+from adaptive_plan.api.errors import NotFoundError
 from adaptive_plan.kinds.base import Kind, LiveData
 from adaptive_plan.live.batch import first_document, scope_keys, second_document, split_scoped
 from adaptive_plan.live.fingerprint import fingerprint
@@ -35,6 +41,10 @@ class Executes(Protocol):
 
     def execute(self, document: str, variables: dict[str, Any] | None = None) -> dict[str, Any]: ...
 
+    def rest(self, method: str, path: str, **kw: Any) -> Any: ...
+
+
+DOWNLOAD_WORKERS = 8
 
 def read_live_state(client: Executes, kinds: Sequence[Kind]) -> LiveState:
     """Read every kind's live objects (two requests at most) into a normalised ``LiveState``."""
@@ -43,6 +53,9 @@ def read_live_state(client: Executes, kinds: Sequence[Kind]) -> LiveState:
     document = second_document(kinds, keys)
     per_scope = split_scoped(client.execute(document) or {}, keys) if document else {}
     data = LiveData(first=first, per_scope=per_scope)
+    wanted = sorted({path for kind in kinds for path in kind.live_downloads(data)})
+    if wanted:
+        data = replace(data, downloads=_download(client, wanted))
     resources: dict[Address, Resource] = {}
     for kind in kinds:
         for resource in kind.from_live(data):
@@ -52,6 +65,19 @@ def read_live_state(client: Executes, kinds: Sequence[Kind]) -> LiveState:
         catalog=_catalog(first, resources, keys),
         fingerprints={str(address): fingerprint(resource) for address, resource in resources.items()},
     )
+
+
+def _download(client: Executes, paths: Sequence[str]) -> dict[str, bytes | None]:
+    """GET each path, a few at a time; None for an object deleted since request 2."""
+
+    def fetch(path: str) -> bytes | None:
+        try:
+            return client.rest("GET", path).content
+        except NotFoundError:
+            return None
+
+    with ThreadPoolExecutor(max_workers=min(DOWNLOAD_WORKERS, len(paths))) as pool:
+        return dict(zip(paths, pool.map(fetch, paths), strict=True))
 
 
 def _catalog(

@@ -12,15 +12,13 @@ Must not import: api, live, plan, apply, render.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from typing import Any
 
 from adaptive_plan.manifest.diagnostics import Collector
 from adaptive_plan.manifest.yaml_loader import Path
 from adaptive_plan.model.manifest import RecipeSource
-
-_SKIPPED_DIRS = {"__pycache__"}
+from adaptive_plan.model.recipe_content import SKIPPED_DIRS, digest, is_recipe_file
 
 
 class PathProblem(Exception):
@@ -56,12 +54,12 @@ def recipe_files(path: str, root: str) -> list[tuple[str, str]]:
         return [(os.path.basename(path), path)]
     found: list[tuple[str, str]] = []
     for current, dirs, names in os.walk(path, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_DIRS and not d.startswith("."))
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith("."))
         for name in names:
-            if name.startswith(".") or name.endswith(".pyc"):
-                continue
             full = os.path.join(current, name)
             relative = os.path.relpath(full, path).replace(os.sep, "/")
+            if not is_recipe_file(relative):
+                continue
             if not _within(os.path.realpath(full), root):
                 raise PathProblem(
                     f"{relative!r} inside the recipe is a symlink leading outside the manifest directory"
@@ -71,14 +69,12 @@ def recipe_files(path: str, root: str) -> list[tuple[str, str]]:
 
 
 def content_hash(files: list[tuple[str, str]]) -> str:
-    """sha256 over each file's relative path and bytes, length-prefixed, in sorted order."""
-    digest = hashlib.sha256()
-    for relative, full in sorted(files):
+    """``model.recipe_content.digest`` over the files' bytes, read from disk."""
+    contents = []
+    for relative, full in files:
         with open(full, "rb") as handle:
-            data = handle.read()
-        name = relative.encode("utf-8")
-        digest.update(len(name).to_bytes(8, "big") + name + len(data).to_bytes(8, "big") + data)
-    return digest.hexdigest()
+            contents.append((relative, handle.read()))
+    return digest(contents)
 
 
 def load_recipes(

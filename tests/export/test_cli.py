@@ -9,8 +9,8 @@ import pytest
 import yaml
 from _export_support import tree
 
-from adaptive_plan.export.recipes import unpack
 from adaptive_plan.model.errors import ConfigError
+from adaptive_plan.model.recipe_content import unpack_zip
 
 MANIFEST = """\
 version: 1
@@ -120,10 +120,10 @@ def _zip(members: dict[str, bytes]) -> bytes:
 @pytest.mark.parametrize("name", ["../escape.py", "/etc/evil.py", "a/../../evil.py"])
 def test_archive_members_outside_the_recipe_are_refused(name) -> None:
     with pytest.raises(ConfigError, match="refusing archive member"):
-        unpack(_zip({"main.py": b"x", name: b"y"}), "recipe 'r'")
+        unpack_zip(_zip({"main.py": b"x", name: b"y"}), "recipe 'r'")
 
 
 def test_an_archive_is_unpacked_sorted() -> None:
-    assert list(unpack(_zip({"b/x.py": b"2", "main.py": b"1"}), "r")) == ["b/x.py", "main.py"]
+    assert list(unpack_zip(_zip({"b/x.py": b"2", "main.py": b"1"}), "r")) == ["b/x.py", "main.py"]
     with pytest.raises(ConfigError, match="not a zip"):
-        unpack(b"plain text", "r")
+        unpack_zip(b"plain text", "r")

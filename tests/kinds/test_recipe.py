@@ -1,6 +1,6 @@
 """The recipe kind against the real emulator: upload (a file, a zipped directory) → equal on
 re-read, the content-hash label so only a code change re-uploads, label and description
-updates, recipes made with the official SDK, delete."""
+updates, recipes made with the official SDK (matched by their downloaded code), delete."""
 
 from __future__ import annotations
 
@@ -88,23 +88,37 @@ def test_label_and_description_changes_update_without_upload(client, project, tm
     assert after[grpo].attrs["content_hash"] == live[grpo].attrs["content_hash"], "the hash label is kept"
 
 
-def test_recipe_uploaded_with_the_sdk_is_matched_and_reuploaded_once(client, sdk, project, tmp_path) -> None:
+def test_sdk_recipe_is_matched_by_its_downloaded_code(client, sdk, project, tmp_path) -> None:
+    """No hash label: the live side hashes the downloaded zip, so identical code is no change."""
     manifest = _manifest(tmp_path, project)
     sdk.recipes.upload(
         path=str(tmp_path / "recipes" / "grpo.py"), recipe_key="grpo", labels={"team": "ml"}, project=project
     )
-    address = _address(project, "grpo")
-    actual = live_of(client, KIND)[address]
-    changes = {c.path for c in KIND.compare(desired_of(manifest, KIND)[address], actual)}
-    assert changes == {"content_hash", "labels"}, "no hash label yet; the stage label is missing"
+    sdk.recipes.upload(path=str(tmp_path / "recipes" / "sft"), recipe_key="sft", name="SFT", project=project)
+    grpo, sft = _address(project, "grpo"), _address(project, "sft")
+    live = live_of(client, KIND)
+    wanted = desired_of(manifest, KIND)
+    assert [c.path for c in KIND.compare(wanted[grpo], live[grpo])] == ["labels"], "only the stage label"
+    assert [c.path for c in KIND.compare(wanted[sft], live[sft])] == ["description"]
     converge(client, KIND, manifest)
     assert_converged(client, KIND, manifest)
-    sdk.recipes.update(recipe_key="grpo", labels=[("team", "ops")], project=project)
+
+
+def test_recipe_changed_with_the_sdk_shows_a_code_change(client, sdk, project, tmp_path) -> None:
+    manifest = _manifest(tmp_path, project)
+    converge(client, KIND, manifest)
+    other = tmp_path / "elsewhere" / "grpo.py"
+    other.parent.mkdir()
+    other.write_text("def main():\n    return 'changed by hand'\n")
+    sdk.recipes.update(recipe_key="grpo", path=str(other), labels=[("team", "ops")], project=project)
+    address = _address(project, "grpo")
     drifted = live_of(client, KIND)[address]
     assert [c.path for c in KIND.compare(desired_of(manifest, KIND)[address], drifted)] == [
         "content_hash",
         "labels",
     ]
+    converge(client, KIND, manifest)
+    assert_converged(client, KIND, manifest)
 
 
 def test_delete(client, project, tmp_path) -> None:

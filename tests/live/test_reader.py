@@ -1,5 +1,6 @@
 """The live reader against the real emulator: two HTTP requests however large the state,
-scoped results split back per project and team, archived projects, catalog, fingerprints."""
+scoped results split back per project and team, archived projects, catalog, fingerprints,
+and the one download per recipe uploaded without adaptive-plan's hash label."""
 
 from __future__ import annotations
 
@@ -13,15 +14,25 @@ from adaptive_plan.kinds import KINDS
 from adaptive_plan.kinds.integration import CREATE_INTEGRATION
 from adaptive_plan.kinds.metric import CREATE_METRIC
 from adaptive_plan.kinds.project import CREATE_PROJECT, UPDATE_PROJECT
-from adaptive_plan.kinds.recipe import CREATE_RECIPE
+from adaptive_plan.kinds.recipe import CREATE_RECIPE, HASH_LABEL, UPDATE_RECIPE
 from adaptive_plan.kinds.share import SHARE_PROJECT
 from adaptive_plan.kinds.team import CREATE_TEAM
 from adaptive_plan.live.reader import read_live_state
 from adaptive_plan.model.address import Address
+from adaptive_plan.model.recipe_content import digest
 
 PROJECTS = 50
 TEAMS = ("alpha", "beta", "gamma")
 RECIPE = b"def main():\n    return 1\n"
+RECIPE_HASH = digest([("train.py", RECIPE)])
+
+
+def _upload_recipe(client: AdaptiveClient, project: str, key: str, labels: list[dict]) -> None:
+    client.execute(
+        CREATE_RECIPE,
+        {"project": project, "input": {"key": key, "name": key.title(), "labels": labels}, "file": None},
+        uploads={"file": ("train.py", RECIPE, "text/x-python")},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -49,12 +60,7 @@ def big() -> Iterator[tuple[object, AdaptiveClient]]:
             client.execute(
                 CREATE_METRIC, {"project": key, "input": {"key": "csat", "name": "CSAT", "kind": "SCALAR"}}
             )
-            upload = {"file": ("train.py", RECIPE, "text/x-python")}
-            client.execute(
-                CREATE_RECIPE,
-                {"project": key, "input": {"key": "train", "name": "Train"}, "file": None},
-                uploads=upload,
-            )
+            _upload_recipe(client, key, "train", [{"key": HASH_LABEL, "value": RECIPE_HASH}])
         client.execute(UPDATE_PROJECT, {"idOrKey": "p49", "input": {"isArchived": True}})
         yield emu, client
 
@@ -116,3 +122,24 @@ def test_an_empty_instance_needs_only_the_scoped_teams_request() -> None:
         project_only = [kind for kind in KINDS if kind.live_scope != "team"]
         read_live_state(client, [kind for kind in project_only if kind.name in ("team", "project", "recipe")])
         assert client.request_count == 3  # no project: no request 2
+
+
+def test_recipes_without_the_hash_label_are_downloaded_once_each_and_hashed() -> None:
+    with run_emulator() as emu, AdaptiveClient(emu.url, emu.api_key) as client:
+        client.execute(CREATE_PROJECT, {"input": {"key": "p", "name": "P"}})
+        _upload_recipe(client, "p", "labelled", [{"key": HASH_LABEL, "value": RECIPE_HASH}])
+        for key in ("by-sdk", "by-hand"):
+            _upload_recipe(client, "p", key, [])
+        before = emu.stats.http_requests
+        live = read_live_state(client, KINDS)
+        assert emu.stats.http_requests - before == 2 + 2, "two GraphQL requests, one download per unlabelled"
+        hashes = {r.address.key: r.attrs["content_hash"] for r in live.of_kind("recipe")}
+        assert hashes == {"labelled": RECIPE_HASH, "by-sdk": RECIPE_HASH, "by-hand": RECIPE_HASH}
+
+        client.execute(
+            UPDATE_RECIPE,
+            {"project": "p", "id": "by-hand", "input": {}, "file": None},
+            uploads={"file": ("train.py", b"def main():\n    return 2\n", "text/x-python")},
+        )
+        changed = read_live_state(client, KINDS).get(Address("project", "p").child("recipe", "by-hand"))
+        assert changed is not None and changed.attrs["content_hash"] not in (None, RECIPE_HASH)

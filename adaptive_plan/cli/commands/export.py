@@ -101,8 +101,6 @@ def _report(result: ExportResult, out: str, *, err: bool) -> None:
         + ".",
         err=err,
     )
-    for note in result.notes:
-        click.echo(f"Note: {note}", err=err)
     if result.secrets:
         click.echo("Set these environment variables (write-only values that cannot be read back):", err=err)
         width = max(len(use.name) for use in result.secrets)
