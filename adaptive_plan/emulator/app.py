@@ -14,7 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from graphql import (
     DocumentNode,
@@ -187,7 +187,8 @@ class App:
             return json_response(200, {})
         recipe = re.fullmatch(r"/api/v1/projects/([^/]+)/recipes/([^/]+)/download", path)
         if recipe and request.method == "GET":
-            return self._recipe_zip(recipe.group(1), recipe.group(2))
+            # Path segments are percent-encoded (a key may hold "/" or non-ASCII letters).
+            return self._recipe_zip(unquote(recipe.group(1)), unquote(recipe.group(2)))
         dataset = re.fullmatch(r"/api/v1/datasets/([^/]+)/download", path)
         if dataset and request.method == "GET":
             data = self.store.get_blob(f"dataset:{dataset.group(1)}")
