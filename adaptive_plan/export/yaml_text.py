@@ -20,6 +20,9 @@ import yaml
 from adaptive_plan.model.secrets import Sensitive
 
 _TEMPLATE_OPEN = re.compile(r"\{([{%#])")
+# YAML 1.1 line breaks besides \n: PyYAML writes them as plain newlines in every style but the
+# double-quoted one (where they are escaped as \N \L \P), so the value would not load back.
+_UNICODE_BREAKS = re.compile("[\x85\u2028\u2029]")
 _TOKEN = re.compile(r'"@@adaptive-secret:([A-Za-z_][A-Za-z0-9_]*)@@"')
 
 
@@ -33,6 +36,8 @@ class _Dumper(yaml.SafeDumper):
 def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
     """Multi-line text as a ``|`` block; text with template markers double-quoted, so the file
     is valid YAML before rendering too (the escape adds single quotes)."""
+    if _UNICODE_BREAKS.search(value):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"')
     style = "|" if "\n" in value else '"' if _TEMPLATE_OPEN.search(value) else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
