@@ -1,11 +1,12 @@
 """Recipe code for an export: download each recipe's zip and lay its files out on disk.
 
 ``GET /api/v1/projects/{project}/recipes/{recipe}/download`` returns the zip of what was
-uploaded. Its files go under ``recipes/<project>/<key>/``; the manifest's ``path:`` points
-at that directory, or at the file itself for a one-file recipe (one top-level ``.py``, which
-is how a single-file upload comes back). Either way ``manifest.recipes.content_hash`` over the
-unpacked files equals the hash recorded at upload (or, for a recipe uploaded without that
-label, the one the live reader derives from the same download), so the round trip is empty.
+uploaded. Its files go under ``recipes/<project>/<key>/`` (a ``/`` in a key written ``--``);
+the manifest's ``path:`` points at that directory, or at the file itself for a one-file
+recipe (one top-level ``.py``, which is how a single-file upload comes back). Either way
+``manifest.recipes.content_hash`` over the unpacked files equals the hash recorded at upload
+(or, for a recipe uploaded without that label, the one the live reader derives from the same
+download), so the round trip is empty.
 
 ``model.recipe_content.unpack_zip`` refuses archive members that are absolute, climb out
 with ``..`` or are links: an export never writes outside its directory.
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from adaptive_plan.kinds.recipe import download_path
+from adaptive_plan.model.errors import ConfigError
 from adaptive_plan.model.recipe_content import unpack_zip
 
 RECIPES_DIR = "recipes"
@@ -50,7 +52,17 @@ def download_recipe(client: Downloads, project: str, key: str) -> RecipeFiles:
     response = client.rest("GET", download_path(project, key))
     files = unpack_zip(response.content, f"recipe {key!r} of project {project!r}")
     single = len(files) == 1 and "/" not in next(iter(files)) and next(iter(files)).endswith(".py")
-    return RecipeFiles(posixpath.join(RECIPES_DIR, project, key), files, single)
+    return RecipeFiles(posixpath.join(RECIPES_DIR, _directory(project), _directory(key)), files, single)
+
+
+def _directory(key: str) -> str:
+    """One directory name for a key: a ``/`` in it (the SDK makes recipe keys such as
+    ``trainer/run``) becomes ``--``, so one recipe's directory never holds another's files,
+    and a key that would climb out of the export is refused."""
+    name = key.replace("/", "--").replace("\\", "--")
+    if name in ("", ".", ".."):
+        raise ConfigError(f"refusing to export {key!r}: the key cannot name a directory")
+    return name
 
 
 def fit_entry(entry: dict[str, Any], recipe: RecipeFiles, path: str) -> dict[str, Any]:
