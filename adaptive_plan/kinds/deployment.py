@@ -69,13 +69,16 @@ UPDATE_FIELDS = {"default": "isDefault", "online": "desiredOnline", "placement":
 def placement_attr(
     placement: dict[str, Any] | None, pools: dict[str, str] | None = None
 ) -> dict[str, Any] | None:
-    """``{compute_pools: sorted keys, max_ttft_ms}``; ``pools`` maps pool ids to keys."""
+    """``{compute_pools: sorted unique keys, max_ttft_ms}``; ``pools`` maps pool ids to keys.
+
+    A set: the API takes a list and gives back what it was sent, so a pool named twice (by key
+    and by id, or twice by the SDK) would otherwise export as a list the schema rejects."""
     if placement is None:
         return None
     names = placement.get("compute_pools", placement.get("computePools")) or []
     pools = pools or {}
     return {
-        "compute_pools": sorted(pools.get(name, name) for name in names),
+        "compute_pools": sorted({pools.get(name, name) for name in names}),
         "max_ttft_ms": placement.get("max_ttft_ms", placement.get("maxTtftMs")),
     }
 

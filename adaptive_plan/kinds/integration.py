@@ -134,6 +134,8 @@ class IntegrationKind(Kind):
         provider = config.get("provider")
         connection = config.get("connection") or {}
         readable = {snake(k): v for k, v in connection.items() if k != "__typename"}
+        if isinstance(readable.get("method"), str):  # the API takes any case; the manifest says POST
+            readable["method"] = readable["method"].upper()
         attrs = {
             "provider": provider,
             "connection": pick(readable, *READABLE.get(provider, ())),
