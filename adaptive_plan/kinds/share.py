@@ -10,7 +10,10 @@ become one call.
 Ownership is ``exclusive``: when a project declares ``shares:``, that list is the whole list
 (live non-owner shares not declared are removed); when it does not, shares are unmanaged.
 The owner share is not a resource (it cannot be removed); declaring the owner team in
-``shares`` manages the owner's role.
+``shares`` manages the owner's role. The owner is the first ``isOwner`` share; any further
+one (the SDK's ``share(..., is_owner=True)`` makes them) is an ordinary share resource whose
+owner flag every share call keeps (``co_owners``), so a co-owner is exported, diffed and
+removable like any other share, and never silently demoted.
 
 The complete list needs facts from both sides: the declared list (manifest) and the owner
 (live, read from the project's owner share). ``link`` copies them across before the diff.
@@ -74,17 +77,14 @@ class ShareKind(Kind):
         resources = {}
         for project in live_list(data.first, "share_active") + live_list(data.first, "share_archived"):
             owner = owner_of(project)
-            shares = {
-                key_of(s.get("team")): key_of(s.get("role"))
-                for s in project.get("shares") or []
-                if not s.get("isOwner")
-            }
+            others = [s for s in project.get("shares") or [] if not _is_primary(s, owner)]
+            shares = {key_of(s.get("team")): key_of(s.get("role")) for s in others}
+            co_owners = sorted(key_of(s.get("team")) for s in others if s.get("isOwner"))
+            identity = {"owner": owner, "live": shares, "co_owners": co_owners}
             project_address = Address("project", project["key"])
             for team, role in sorted(shares.items()):
                 address = project_address.child("share", team)
-                resources[address] = Resource(
-                    address, self.name, {"role": role}, identity={"owner": owner, "live": shares}
-                )
+                resources[address] = Resource(address, self.name, {"role": role}, identity=identity)
         return list(resources.values())
 
     def managed_children(self, manifest: Manifest, parent: Address) -> bool:
@@ -94,7 +94,8 @@ class ShareKind(Kind):
         )
 
     def link(self, desired: Sequence[Resource], live: LiveState) -> tuple[list[Resource], list[Resource]]:
-        """Give desired shares the live owner, and live shares the declared list."""
+        """Give desired shares the live owner and co-owners, and live shares the declared list."""
+        co_owners = {r.address.parent: r.identity.get("co_owners", []) for r in live.of_kind(self.name)}
         linked_desired = []
         for resource in desired:
             project = live.get(resource.address.parent) if resource.address.parent else None
@@ -103,6 +104,7 @@ class ShareKind(Kind):
                 **resource.identity,
                 "owner": live_owner or resource.identity["owner"],
                 "live_owner": bool(live_owner),
+                "co_owners": co_owners.get(resource.address.parent, []),
             }
             linked_desired.append(replace(resource, identity=identity))
         declared = {r.address.parent: r.identity["declared"] for r in linked_desired}
@@ -121,23 +123,27 @@ class ShareKind(Kind):
 
     # --- steps --------------------------------------------------------------
     def create_steps(self, desired: Resource) -> Sequence[StepSpec]:
-        return [
-            _share_step("share", desired.address, desired.identity["declared"], desired.identity["owner"])
-        ]
+        identity = desired.identity
+        return [_share_step("share", desired.address, identity["declared"], identity["owner"], identity)]
 
     def update_steps(
         self, desired: Resource, actual: Resource, changes: Sequence[AttrChange]
     ) -> Sequence[StepSpec]:
         owner = desired.identity.get("owner") or actual.identity.get("owner")
-        return [_share_step("share", desired.address, desired.identity["declared"], owner)]
+        return [_share_step("share", desired.address, desired.identity["declared"], owner, desired.identity)]
 
     def delete_steps(self, actual: Resource) -> Sequence[StepSpec]:
-        owner = actual.identity.get("owner")
-        if "declared" in actual.identity:
-            return [_share_step("unshare", actual.address, actual.identity["declared"], owner)]
+        identity, owner = actual.identity, actual.identity.get("owner")
+        if "declared" in identity:
+            return [_share_step("unshare", actual.address, identity["declared"], owner, identity)]
         # Not linked: behave like the SDK's unshare (the live list without this team).
-        remaining = {t: r for t, r in actual.identity.get("live", {}).items() if t != actual.address.key}
-        return [_share_step("unshare", actual.address, remaining, owner)]
+        remaining = {t: r for t, r in identity.get("live", {}).items() if t != actual.address.key}
+        return [_share_step("unshare", actual.address, remaining, owner, identity)]
+
+
+def _is_primary(share: dict[str, Any], owner: dict[str, str] | None) -> bool:
+    """True for the project's (first) owner share, which is not a share resource."""
+    return bool(share.get("isOwner") and owner and key_of(share.get("team")) == owner["team"])
 
 
 def _declared_lists(manifest: Manifest) -> dict[str, dict[str, str]]:
@@ -163,24 +169,33 @@ def _declared_owner_shares(desired: Sequence[Resource], present: set[Address]) -
     return extra
 
 
-def full_share_list(declared: dict[str, str], owner: dict[str, str] | None) -> list[dict[str, Any]]:
-    """The complete ``ProjectShareInput`` list: the owner first, then the others by team."""
+def full_share_list(
+    declared: dict[str, str], owner: dict[str, str] | None, co_owners: Sequence[str] = ()
+) -> list[dict[str, Any]]:
+    """The complete ``ProjectShareInput`` list: the owner first, then the others by team
+    (a live co-owner keeps its owner flag)."""
     shares = []
     if owner and owner.get("team"):
         role = declared.get(owner["team"], owner.get("role") or OWNER_ROLE)
         shares.append({"team": owner["team"], "role": role, "isOwner": True})
     owner_team = (owner or {}).get("team")
     shares += [
-        {"team": t, "role": r, "isOwner": False} for t, r in sorted(declared.items()) if t != owner_team
+        {"team": t, "role": r, "isOwner": t in co_owners}
+        for t, r in sorted(declared.items())
+        if t != owner_team
     ]
     return shares
 
 
 def _share_step(
-    verb: str, address: Address, declared: dict[str, str], owner: dict[str, str] | None
+    verb: str,
+    address: Address,
+    declared: dict[str, str],
+    owner: dict[str, str] | None,
+    identity: dict[str, Any],
 ) -> StepSpec:
     project = address.parent.key if address.parent else ""
-    shares = full_share_list(declared, owner)
+    shares = full_share_list(declared, owner, identity.get("co_owners") or ())
     summary = ", ".join(f"{s['team']}:{s['role']}" + (" (owner)" if s["isOwner"] else "") for s in shares)
     variables = {"idOrKey": project, "input": {"shares": shares}}
     return step(verb, SHARE_PROJECT, variables, f"share list of {project}: {summary}")

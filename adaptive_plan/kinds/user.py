@@ -150,7 +150,9 @@ class UserKind(Kind):
         system = bool(attrs.get("service_account"))
         if not system or email != f"{attrs.get('name')}@{SYSTEM_DOMAIN}":
             entry["email"] = email
-        entry["name"] = attrs.get("name") or email.split("@", 1)[0]
+        # The live name verbatim, also when empty: a fallback would be a change the next plan sends.
+        name = attrs.get("name")
+        entry["name"] = name if isinstance(name, str) else email.split("@", 1)[0]
         if system:
             entry["service_account"] = True
         entry["teams"] = [{"team": t, "role": r} for t, r in sorted((attrs.get("teams") or {}).items())]
