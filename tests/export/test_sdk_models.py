@@ -261,6 +261,29 @@ def test_what_the_export_says(exported) -> None:
     assert "compute_pools:\n            - h100-pool\n      - model" in text  # a pool by id and by key: once
 
 
+def test_one_project_alone_round_trips(cli, made_by_sdk, tmp_path) -> None:
+    cli.export(tmp_path, "--project", "p-side")
+    text = (tmp_path / "manifest.yaml").read_text()
+    assert "model: claude" in text and "key: p-main" not in text
+    cli.assert_no_changes(tmp_path)
+
+
+def test_the_export_applied_to_a_fresh_instance_rebuilds_it(cli, fresh, exported, tmp_path) -> None:
+    """The other direction: the exported files build an instance whose own export is the same."""
+    other, _ = fresh
+    other.env.update({k: v for k, v in cli.env.items() if not k.startswith("ADAPTIVE_")})
+    applied = other("apply", str(exported), "--auto-approve", "--no-color")
+    assert applied.exit_code == 0, applied.output
+    other.assert_no_changes(exported)
+    other.export(tmp_path)
+    assert _body(tree(tmp_path)) == _body(tree(exported))
+
+
+def _body(files: dict[str, bytes]) -> dict[str, list[bytes]]:
+    """Files without their header comments (which name the source URL)."""
+    return {path: [ln for ln in data.splitlines() if not ln.startswith(b"#")] for path, data in files.items()}
+
+
 # --------------------------------------------------------------------------- changes show up
 def test_a_compute_config_change_shows_up(cli, sdk, exported) -> None:
     sdk.models.update_compute_config(model="tiny-qwen", compute_config={"tp": 4})
@@ -337,7 +360,7 @@ def test_a_webhook_method_in_another_case_is_no_change(cli, sdk, exported) -> No
 
 # --------------------------------------------------------------------------- cannot round-trip
 @pytest.fixture
-def fresh(tmp_path) -> Iterator[tuple[Cli, Any]]:
+def fresh() -> Iterator[tuple[Cli, Any]]:
     """A fresh emulator of its own, so an object that cannot be exported harms no other test."""
     from adaptive_sdk import Adaptive
 
@@ -365,6 +388,13 @@ UNREPRESENTABLE = {
         lambda sdk: sdk.integrations.create(team="default", name="ci/cd", provider="slack",
                                             connection=ConnectionConfigInputSlack(webhookUrl="u")),
         "'/' separates team and name in the address integration.TEAM/NAME",
+    ),
+    "a target filter that is not an object": (
+        lambda sdk: sdk.integrations.create(
+            team="default", name="f", provider="slack", connection=ConnectionConfigInputSlack(webhookUrl="u"),
+            subscriptions=[subscription("job.*", SCOPE.TEAM, ["p1", "p2"])],
+        ),
+        "targetFilter is any JSON in the API; the manifest schema takes an object",
     ),
     "webhook method outside the schema's list": (
         lambda sdk: sdk.integrations.create(team="default", name="probe", provider="webhook", connection=(
