@@ -117,6 +117,11 @@ def live_config_attrs(config: dict[str, Any]) -> tuple[str | None, dict[str, Any
     return None, {}
 
 
+# Fields whose empty value means "not set" (an empty list, a null or empty description); every
+# other field is written even when empty, because the API accepts an empty ``criteria``/``url``.
+OPTIONAL_WHEN_EMPTY = frozenset({"examples", "description"})
+
+
 def manifest_config(kind: str, attrs: dict[str, Any]) -> dict[str, Any]:
     """The manifest form of a grader's flat configuration attributes (for export), leaving
     out what ``config_input`` would send anyway (the defaults) and empty descriptions."""
@@ -124,7 +129,9 @@ def manifest_config(kind: str, attrs: dict[str, Any]) -> dict[str, Any]:
     config: dict[str, Any] = {}
     for field in FIELDS[kind]:
         value = attrs.get(f"{kind}.{field}")
-        if not value or (field in defaults and value == defaults[field]):
+        if value is None or (field in defaults and value == defaults[field]):
+            continue
+        if field in OPTIONAL_WHEN_EMPTY and not value:
             continue
         config[field] = [_example_entry(item) for item in value] if field == "examples" else value
     return config
