@@ -36,8 +36,8 @@ SECTION_KINDS = {
 _KEY_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]*$"
 _PATTERN_HINTS = {
     _KEY_PATTERN: "is not a valid key: use letters, digits, '.', '_' and '-', starting with a letter/digit",
-    "^\\w[\\w.-]*(/\\w[\\w.-]*)*$": "is not a valid recipe key: use letters, digits, '.', '_' and '-', "
-    "in segments separated by '/', each starting with a letter/digit",
+    "^\\w[\\w.-]*(/\\w[\\w.-]*)*$": "is not a valid recipe or model key: use letters, digits, '.', '_' "
+    "and '-', in segments separated by '/', each starting with a letter/digit",
     "^[a-z0-9_-]+$": "is not a valid service-account name: use only a-z, 0-9, '_' and '-'",
     "^[^@\\s]+@[^@\\s]+$": "is not an email address",
     "^[^/]+$": "must not contain '/'",
