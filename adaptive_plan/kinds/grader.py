@@ -146,7 +146,7 @@ class GraderKind(Kind):
             metric, key=key, default_kind="bool" if kind == "judge" else "scalar"
         )
         grader_input = {
-            "name": attrs.get("name") or key,
+            "name": attrs["name"] if attrs.get("name") is not None else key,
             "key": key,
             "graderType": kind.upper(),
             "graderConfig": config.config_input(kind, attrs),

@@ -81,7 +81,8 @@ def metric_create_input(attrs: dict[str, Any], *, key: str, default_kind: str = 
     """A ``MetricCreate`` from normalised attributes; absent ones take the API's defaults."""
     value: dict[str, Any] = {
         "key": attrs.get("key", key),
-        "name": attrs.get("name") or attrs.get("key", key),
+        # a declared name is sent as is, even "" (the API keeps it; a key instead would never match)
+        "name": attrs["name"] if attrs.get("name") is not None else attrs.get("key", key),
         "kind": attrs.get("kind", default_kind).upper(),
         "scoringType": attrs.get("scoring", "higher_is_better").upper(),
     }

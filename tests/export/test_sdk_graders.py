@@ -18,9 +18,10 @@ from typing import Any
 
 import pytest
 import yaml
-from _export_support import Cli, tree
+from _export_support import Cli, listed_secrets, tree
 from adaptive_sdk import AsyncAdaptive
 from adaptive_sdk.graphql_client import (
+    CustomConfigInput,
     GraderConfigInput,
     GraderCreateInput,
     GraderTypeEnum,
@@ -169,6 +170,12 @@ def _make_low_level_graders(sdk: Any, judge: str) -> None:
         ),
         metric=None,
     ))
+    gql.create_grader(P3, GraderCreateInput(
+        name="", key="nameless", graderType=GraderTypeEnum.CUSTOM,
+        graderConfig=GraderConfigInput(custom=CustomConfigInput(description=None)),
+        metric=MetricCreate(name="", key="nameless-metric", kind=MetricKind.BOOL),
+    ))
+    gql.create_metric(P3, MetricCreate(name="", key="nameless", kind=MetricKind.SCALAR))
     sdk.graders.create.custom(key="became-remote", project=P3)
     gql.update_grader(P3, "became-remote", GraderUpdateInput(
         name="Became remote", graderType=GraderTypeEnum.REMOTE,
@@ -370,3 +377,86 @@ def test_keys_outside_the_manifest_key_pattern_adopt(tmp_path) -> None:
         cli = Cli(emulator)
         cli.export(tmp_path)
         cli.assert_no_changes(tmp_path)
+
+
+def _body(files: dict[str, bytes]) -> dict[str, list[bytes]]:
+    """Files without their comment lines (the header names the instance's URL)."""
+    return {path: [ln for ln in data.splitlines() if not ln.startswith(b"#")] for path, data in files.items()}
+
+
+def test_the_export_rebuilds_a_fresh_instance_that_exports_the_same(cli, made_by_sdk, tmp_path) -> None:
+    """apply creates every grader and metric from the exported form alone: the new instance plans
+    empty against the same files and exports them again."""
+    from adaptive_plan.emulator.server import run_emulator
+
+    exported, again = tmp_path / "exported", tmp_path / "again"
+    secrets = listed_secrets(cli.export(exported, "--layout", "per-project").stdout)
+    with run_emulator(deploy_delay=0.0) as emulator:
+        fresh = Cli(emulator)
+        fresh.env.update({name: "from-the-environment" for name in secrets})
+        result = fresh("apply", str(exported), "--auto-approve", "--no-color")
+        assert result.exit_code == 0, result.output
+        fresh.assert_no_changes(exported)
+        fresh.export(again, "--layout", "per-project")
+    assert _body(tree(again)) == _body(tree(exported))
+
+
+# --- hand-written manifests with the same odd values: apply, then plan is empty ---------------
+EMPTY_NAMES = """
+version: 1
+projects:
+  - key: {project}
+    metrics:
+      - {{key: nameless, name: "", kind: scalar}}
+    graders:
+      - key: nameless-grader
+        name: ""
+        metric: {{name: ""}}
+        custom: {{}}
+      - key: empty-criteria
+        judge: {{model: qwen3-8b, criteria: ""}}
+        metric: {{key: other-metric, name: ""}}
+"""
+
+
+def test_empty_names_and_criteria_apply_then_plan_is_empty(cli, made_by_sdk, sfx, tmp_path) -> None:
+    """A declared ``name: ""`` is sent as is; sending the key instead left a diff after every apply."""
+    (tmp_path / "manifest.yaml").write_text(EMPTY_NAMES.format(project=f"empty-{sfx}"))
+    result = cli("apply", str(tmp_path), "--auto-approve", "--no-color")
+    assert result.exit_code == 0, result.output
+    cli.assert_no_changes(tmp_path)
+
+
+SHARED_METRIC = """
+version: 1
+projects:
+  - key: shared-metric
+    metrics:
+      - {key: shared, kind: bool}
+      - {key: score, kind: scalar}
+    graders:
+      - {key: first, metric: shared, custom: {}}
+      - {key: second, metric: shared, custom: {}}
+      - {key: score, custom: {}}
+      - {key: third, custom: {}}
+      - {key: fourth, metric: {key: third}, custom: {}}
+"""
+
+
+def test_graders_that_would_create_the_same_metric_are_refused_before_apply(cli, tmp_path) -> None:
+    """``createGrader`` always creates the grader's own metric, so two graders cannot share one,
+    and a grader's default metric key (its own key) cannot be a declared metric: without this
+    check the second create failed half-way through apply with a key conflict."""
+    (tmp_path / "manifest.yaml").write_text(SHARED_METRIC)
+    result = cli("validate", str(tmp_path))
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    errors = sorted(line.split("/manifest.yaml:", 1)[1] for line in lines if ": project." in line)
+    assert errors == [
+        "10:31: project.shared-metric/grader.second: metric 'shared' is already the metric of another grader "
+        f"(at {tmp_path}/manifest.yaml:9:30); each grader creates a metric of its own",
+        "11:15: project.shared-metric/grader.score: metric 'score' is also declared in this project's "
+        f"metrics at {tmp_path}/manifest.yaml:7:15; write `metric: score` to score into it",
+        "13:37: project.shared-metric/grader.fourth: metric 'third' is already the metric of another grader "
+        f"(at {tmp_path}/manifest.yaml:12:15); each grader creates a metric of its own",
+    ]
