@@ -61,16 +61,38 @@ def _one_default(project: dict[str, Any], path: Path, collector: Collector) -> N
 
 
 def _grader_metrics(project: dict[str, Any], path: Path, collector: Collector) -> None:
+    """Each grader creates its own metric (``GraderCreateInput.metric`` is a ``MetricCreate``):
+    its key, whether named, inline or the grader's own key by default, must be unique among the
+    project's graders, and an inline or default one must not be a declared project metric."""
     declared = {m.get("key"): i for i, m in enumerate(project.get("metrics") or []) if isinstance(m, dict)}
+    scored: dict[str, Path] = {}
     for index, grader in enumerate(project.get("graders") or []):
-        metric = grader.get("metric") if isinstance(grader, dict) else None
-        if isinstance(metric, dict) and metric.get("key") in declared:
-            where = collector.marks.value((*path, "metrics", declared[metric["key"]], "key"))
-            message = (
-                f"metric {metric['key']!r} is also declared in this project's metrics at {where}; "
-                f"write `metric: {metric['key']}` to score into it"
-            )
-            collector.at((*path, "graders", index, "metric", "key"), message)
+        if not isinstance(grader, dict):
+            continue
+        metric, here = grader.get("metric"), (*path, "graders", index)
+        key, where = _grader_metric_key(grader, here)
+        if key is None:
+            continue
+        if key in scored:
+            first = collector.marks.value(scored[key]) or collector.marks.value(scored[key][:-1])
+            collector.at(where, f"metric {key!r} is already the metric of another grader (at {first}); "
+                         "each grader creates a metric of its own")
+        elif not isinstance(metric, str) and key in declared:
+            first = collector.marks.value((*path, "metrics", declared[key], "key"))
+            collector.at(where, f"metric {key!r} is also declared in this project's metrics at {first}; "
+                         f"write `metric: {key}` to score into it")
+        scored.setdefault(key, where)
+
+
+def _grader_metric_key(grader: dict[str, Any], here: Path) -> tuple[str | None, Path]:
+    """The key of the metric a grader creates, and where it is written (else the grader's key)."""
+    metric = grader.get("metric")
+    if isinstance(metric, str):
+        return metric, (*here, "metric")
+    if isinstance(metric, dict) and isinstance(metric.get("key"), str):
+        return metric["key"], (*here, "metric", "key")
+    key = grader.get("key")
+    return (key, (*here, "key")) if isinstance(key, str) else (None, here)
 
 
 def _one_role_per_team(user: dict[str, Any], path: Path, collector: Collector) -> None:
