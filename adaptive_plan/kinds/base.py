@@ -91,6 +91,9 @@ class Kind:
     ``never`` (ignored: not ours to list).
     ``write_only``: attributes sent to the API but never readable; compared only when
     the user asks (``--replace``) and shown as ``(sensitive)``.
+    ``create_only``: the write-only attributes the API takes only when the object is
+    created (an external model's ``api_key``): an update cannot re-send them, so the plan
+    never lists them under one.
     ``live_query``: GraphQL fields (with aliases) for request 1 of the live read.
     ``live_scope``/``scoped_query``: a field template for request 2, repeated per
     project or team key, where ``$KEY`` is replaced by the JSON-quoted key.
@@ -100,6 +103,7 @@ class Kind:
     parent: ClassVar[str | None] = None
     ownership: ClassVar[Ownership] = "prune"
     write_only: ClassVar[frozenset[str]] = frozenset()
+    create_only: ClassVar[frozenset[str]] = frozenset()
     live_query: ClassVar[str] = ""
     live_scope: ClassVar[Scope | None] = None
     scoped_query: ClassVar[str] = ""

@@ -75,6 +75,7 @@ class ModelKind(Kind):
     name = "model"
     ownership = "never"
     write_only = frozenset({"api_key", "hf_token"})
+    create_only = write_only  # no mutation takes them after addExternalModel / importHfModel
     live_query = (
         f"model_models: models(filter: {{viewAll: true, capabilities: {CAPABILITIES}}}) {{ {MODEL_FIELDS} }}"
     )

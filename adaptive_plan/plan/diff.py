@@ -91,8 +91,12 @@ def _create(kind: Kind, wanted: Resource, live: LiveState) -> DraftChange:
 
 def _update(kind: Kind, wanted: Resource, actual: Resource, live: LiveState, *, forced: bool) -> DraftChange:
     compared = list(kind.compare(wanted, actual))
-    write_only = sorted(path for path in wanted.attrs if path in kind.write_only)
-    resent = [AttrChange(path, None, wanted.attrs[path], sensitive=True) for path in write_only]
+    resendable = kind.write_only - kind.create_only
+    resent = [
+        AttrChange(path, None, wanted.attrs[path], sensitive=True)
+        for path in sorted(wanted.attrs)
+        if path in resendable
+    ]
     if not compared and not (forced and resent):
         warnings = _warn(kind, wanted, actual, live)
         return DraftChange(wanted.address, kind, Action.NOOP, wanted, actual, warnings=warnings)

@@ -118,12 +118,28 @@ def _silent(draft: DraftChange) -> tuple[str, ...]:
 
 
 def _replace_warnings(replace: Iterable[Address], drafts: Mapping[Address, DraftChange]) -> list[str]:
-    """A ``--replace`` that changed nothing (no write-only values within it) is worth saying."""
-    return [
-        f"--replace {target}: no write-only values to re-send and nothing else changed"
-        for target in replace
-        if all(draft.action is Action.NOOP for a, draft in drafts.items() if a.is_within(target))
-    ]
+    """A ``--replace`` that changed nothing (no write-only values within it) is worth saying, with
+    the values that exist but only at creation (an external model's ``api_key``) named."""
+    warnings = []
+    for target in replace:
+        within = [draft for address, draft in drafts.items() if address.is_within(target)]
+        if any(draft.action is not Action.NOOP for draft in within):
+            continue
+        create_only = sorted(
+            {path for draft in within for path in _attrs(draft) if path in draft.kind.create_only}
+        )
+        if create_only:
+            warnings.append(
+                f"--replace {target}: {', '.join(create_only)} can only be set when the object is created, "
+                "so there is nothing to re-send (delete and re-create the object to change it)"
+            )
+        else:
+            warnings.append(f"--replace {target}: no write-only values to re-send and nothing else changed")
+    return warnings
+
+
+def _attrs(draft: DraftChange) -> Iterable[str]:
+    return draft.desired.attrs if draft.desired is not None else ()
 
 
 def _fingerprints(

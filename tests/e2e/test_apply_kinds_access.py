@@ -85,8 +85,11 @@ def test_registry_model(cli: Cli, sdk: Any) -> None:
     life = Lifecycle(cli, "004-model", f"model.{key}")
     created = ["+ api_key: (sensitive)", '"external_model_id": "gpt-4o"', "+ published: false"]
     life.create([*created, "+ stable: false"], ["AddExternalModel", "UpdateModelRegistry"])
-    resent = "~ api_key: (sensitive) (write-only, sent again)"
-    life.update(["~ published: false → true", "~ stable: false → true", resent], ["UpdateModelRegistry"])
+    updated = life.update(["~ published: false → true", "~ stable: false → true"], ["UpdateModelRegistry"])
+    assert "api_key" not in updated.stdout, "no call takes an api_key after creation: not listed as re-sent"
+    replaced = cli.plan("--replace", f"model.{key}", "--detailed-exitcode")
+    assert replaced.exit_code == 0, replaced
+    assert f"--replace model.{key}: api_key can only be set when the object is created" in replaced.stdout
     update = input_types.UpdateModelInput(model=key, published=False)
     hand_edit(sdk, Mutation.update_model(update).fields(fields.ModelFields.id))
     life.drift(["~ published: false → true"])
