@@ -62,6 +62,7 @@ def _make_access(sdk: Any) -> None:
     )
     sdk.users.create(email="zoe@ops.example", name="Zoë Ñúñez", teams_with_role=[])
     sdk.users.create(email="noname@ops.example", name="", teams_with_role=[("ml", "read-only")])
+    sdk.users.create(email="zoë+tag@exämple.org", name="  ", teams_with_role=[("Mixed.Case_9", "nobody")])
     sdk.users.create(email="Bob.Smith@Ops.Example", name="bob", teams_with_role=[("ops", "admin")])
     sdk.users.add_to_team(email="Bob.Smith@Ops.Example", team="ml", role="superuser")
     sdk.users.add_to_team(email="Bob.Smith@Ops.Example", team="ops", role="reviseur")
@@ -96,6 +97,13 @@ def _make_projects(sdk: Any, emu: Any) -> None:
     sdk.projects.create(key="orphan", team="ops")
     sdk.projects.share(project="orphan", team="ml", role="editor")
     sdk.projects.unshare(project="orphan", team="ops")  # no owner left
+    roles = ("admin", "editor", "read-only", "auditor", "reviseur", "superuser", "nobody")
+    sdk.projects.create(key="crowded", team="ops")
+    sdk.users.create(email="busy@ops.example", name="Busy", teams_with_role=[])
+    for index in range(25):
+        sdk.teams.create(key=f"bulk-{index:02d}", name=f"Bulk {index}")
+        sdk.projects.share(project="crowded", team=f"bulk-{index:02d}", role=roles[index % len(roles)])
+        sdk.users.add_to_team(email="busy@ops.example", team=f"bulk-{index:02d}", role=roles[-1 - index % 7])
     sdk.projects.create(key="retired", name="Retired", description="archived by hand")
     sdk.projects.share(project="retired", team="ops", role="editor")
     _archive(emu, "retired")
@@ -117,6 +125,7 @@ def _make_recipes(sdk: Any, code: Path) -> None:
             "pkg/sub/helper.py": "def helper():\n    return 'ünïcödé'\n",
             "data/prompts.json": '{"greeting": "hi"}\n',
             "README.md": "# Nested\n",
+            "données/é t.txt": "unicode and a space in the path\n",
         },
     )
     sdk.recipes.upload(
@@ -140,6 +149,9 @@ def _make_recipes(sdk: Any, code: Path) -> None:
     sdk.recipes.update(recipe_key="evolving", path=str(v2), labels=[("stage", "prod"), ("rev", "2")],
                        name="Evolving", project="shared")
     sdk.recipes.upsert(path=str(v1), recipe_key="upserted", name="upserted", project="unicode")
+    renamed = _write(code / "renamed", {"other_name.py": "print('renamed')\n"})
+    sdk.recipes.upload(path=str(single / "score_replies.py"), recipe_key="renamed", project="unicode")
+    sdk.recipes.update(recipe_key="renamed", path=str(renamed / "other_name.py"), project="unicode")
     sdk.recipes.upsert(path=str(v2), recipe_key="upserted", description="second", project="unicode")
     sdk.recipes.upload(path=str(single / "score_replies.py"), name="Score the replies", project="plain")
     trainer = _write(code / "trainer", {"main.py": "print('main')\n", "run.py": "print('run')\n"})
@@ -181,6 +193,7 @@ def test_the_export_declares_what_the_sdk_made(cli, org, tmp_path) -> None:
         "email: Bob.Smith@Ops.Example", "  - name: ci_runner_2\n    service_account: true\n    teams: []",
         "key: trainer/run\n        path: recipes/plain/trainer--run\n        entrypoint: run.py",
         "key: entraînement-dété", "config_entrypoint: settings/cfg.py", "tier: ''",
+        "email: zoë+tag@exämple.org\n    name: '  '", "path: recipes/unicode/renamed/other_name.py",
     ):
         assert expected in text, expected
     for absent in ("gone@ops.example", "key: retired", "team: templating\n        role: read-only"):
@@ -191,6 +204,12 @@ def test_the_export_declares_what_the_sdk_made(cli, org, tmp_path) -> None:
     assert tree(tmp_path / "recipes/plain/trainer") == tree(org / "trainer")
     ignoring = set(tree(tmp_path / "recipes/shared/with-ignores"))
     assert ignoring == {".gitignore", ".hidden/secret.py", "main.py"}  # what the SDK zipped
+
+
+@pytest.mark.parametrize("kinds", [("team", "role", "user"), ("share",), ("recipe",), ("project",)])
+def test_an_export_of_some_kinds_adopts_with_an_empty_plan(cli, org, tmp_path, kinds) -> None:
+    cli.export(tmp_path, "--layout", "per-project", *(arg for kind in kinds for arg in ("--kind", kind)))
+    cli.assert_no_changes(tmp_path)
 
 
 def _changes(cli: Any, path: Path) -> list[tuple[str, str, list[str]]]:
