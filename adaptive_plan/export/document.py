@@ -5,6 +5,10 @@ A resource's entry goes in the list named after its address kind plus ``s`` (``t
 schema's section names (a test checks it). Entries are sorted by address; sections follow
 ``TOP_SECTIONS``/``PROJECT_SECTIONS`` (the order of the examples), so two exports of the
 same state are identical.
+
+Every ``secret()`` placeholder names its own variable: when two write-only values suggest the
+same name (integrations ``a-b`` and ``a_b`` of one team), the later one, in address order,
+gets ``_2``, ``_3`` ... so one variable never silently stands for two different secrets.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from typing import Any
 
 from adaptive_plan.kinds.base import Kind
 from adaptive_plan.model.resource import Resource
-from adaptive_plan.model.secrets import Sensitive
+from adaptive_plan.model.secrets import Sensitive, secret_token
 
 TOP_SECTIONS = ("teams", "roles", "users", "models", "projects", "integrations")
 PROJECT_SECTIONS = ("shares", "models", "metrics", "graders", "recipes")
@@ -56,11 +60,9 @@ def section_of(resource: Resource) -> str:
 def collect_entries(resources: Iterable[Resource], kinds: Mapping[str, Kind]) -> Entries:
     """Every resource's ``to_manifest`` entry, by section (resources sorted by address)."""
     entries = Entries()
+    names = _SecretNames(entries.secrets)
     for resource in sorted(resources, key=lambda r: str(r.address)):
-        entry = kinds[resource.kind].to_manifest(resource)
-        entries.secrets += [
-            SecretUse(secret.names[0], str(resource.address), path) for path, secret in _secrets(entry)
-        ]
+        entry = names.claim(kinds[resource.kind].to_manifest(resource), str(resource.address))
         parent = resource.address.parent
         if parent is None:
             entries.top.setdefault(section_of(resource), []).append(entry)
@@ -88,14 +90,32 @@ def manifest_document(sections: Mapping[str, Sequence[dict[str, Any]]]) -> dict[
     return document
 
 
-def _secrets(value: Any, path: str = "") -> list[tuple[str, Sensitive]]:
-    if isinstance(value, Sensitive):
-        return [(path, value)]
-    if isinstance(value, dict):
-        return [found for key, item in value.items() for found in _secrets(item, _join(path, str(key)))]
-    if isinstance(value, list):
-        return [found for index, item in enumerate(value) for found in _secrets(item, f"{path}[{index}]")]
-    return []
+@dataclass
+class _SecretNames:
+    """Hands out placeholder names, each once, recording every use in ``uses``."""
+
+    uses: list[SecretUse]
+    taken: set[str] = field(default_factory=set)
+
+    def claim(self, value: Any, address: str, path: str = "") -> Any:
+        """``value`` with each placeholder renamed to a variable no earlier placeholder took."""
+        if isinstance(value, Sensitive):
+            return self._unique(value, address, path)
+        if isinstance(value, dict):
+            return {key: self.claim(item, address, _join(path, str(key))) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self.claim(item, address, f"{path}[{index}]") for index, item in enumerate(value)]
+        return value
+
+    def _unique(self, secret: Sensitive, address: str, path: str) -> Sensitive:
+        name = base = secret.names[0]
+        suffix = 1
+        while name in self.taken:
+            suffix += 1
+            name = f"{base}_{suffix}"
+        self.taken.add(name)
+        self.uses.append(SecretUse(name, address, path))
+        return secret if name == base else Sensitive(secret_token(name))
 
 
 def _join(path: str, key: str) -> str:

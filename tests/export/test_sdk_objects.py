@@ -86,3 +86,21 @@ def test_a_single_file_recipe_uploaded_by_the_sdk_round_trips(cli, sdk, made_by_
     assert (out / exported).read_bytes() == script.read_bytes()
     assert f"path: {exported}" in (out / "manifest.yaml").read_text()
     cli.assert_no_changes(out)
+
+
+def test_two_secrets_never_share_a_placeholder_name(cli, sdk, made_by_sdk, tmp_path) -> None:
+    """Integrations ``a-b`` and ``a_b`` suggest the same variable; the second gets ``_2``."""
+    for name in ("a-b", "a_b"):
+        sdk.integrations.create(
+            team="ops", name=name, provider="slack",
+            connection=ConnectionConfigInputSlack(webhookUrl=f"https://hooks.slack.test/{name}"),
+        )
+    result = cli.export(tmp_path)
+    text = (tmp_path / "manifest.yaml").read_text()
+    assert "secret('OPS_A_B_WEBHOOK_URL')" in text and "secret('OPS_A_B_WEBHOOK_URL_2')" in text
+    listed = [line.split()[:2] for line in result.stdout.splitlines() if "OPS_A_B_WEBHOOK_URL" in line]
+    assert listed == [
+        ["OPS_A_B_WEBHOOK_URL", "integration.ops/a-b"],
+        ["OPS_A_B_WEBHOOK_URL_2", "integration.ops/a_b"],
+    ], result.stdout
+    cli.assert_no_changes(tmp_path)
