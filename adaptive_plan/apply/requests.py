@@ -14,6 +14,7 @@ from typing import Any
 
 from adaptive_plan.apply.paths import value_at
 from adaptive_plan.model.plan import OUTPUT_REF
+from adaptive_plan.model.recipe_content import directory_files
 from adaptive_plan.model.secrets import REDACTED, MissingSecretError, resolve_secrets, secret_names
 
 Upload = tuple[str, bytes, str]
@@ -79,12 +80,12 @@ def read_upload(path: Path) -> Upload:
 
 
 def zip_directory(root: Path) -> bytes:
-    """Deflated zip of every file below ``root``, paths relative to it, sorted, fixed timestamps."""
+    """Deflated zip of the recipe files below ``root`` (exactly the set the manifest hashed:
+    ``model.recipe_content.directory_files``), paths relative to it, sorted, fixed timestamps."""
     buffer = io.BytesIO()
-    files = sorted((p for p in root.rglob("*") if p.is_file()), key=lambda p: p.relative_to(root).as_posix())
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for file in files:
-            info = zipfile.ZipInfo(file.relative_to(root).as_posix(), date_time=_ZIP_TIME)
+        for relative, full in directory_files(str(root)):
+            info = zipfile.ZipInfo(relative, date_time=_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, file.read_bytes())
+            archive.writestr(info, Path(full).read_bytes())
     return buffer.getvalue()

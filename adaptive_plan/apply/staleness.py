@@ -16,7 +16,6 @@ directory when they lie below it. Imports ``model`` only; no API calls here.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from typing import Any
 from adaptive_plan import __version__
 from adaptive_plan.model.errors import ConfigError
 from adaptive_plan.model.plan import Plan
+from adaptive_plan.model.recipe_content import digest, directory_files
 from adaptive_plan.model.snapshot import LiveState
 
 SAVED_FORMAT = "adaptive-plan/saved-plan"
@@ -126,17 +126,12 @@ def check_uploads(saved: SavedPlan, base: Path | None = None) -> list[str]:
 
 
 def content_hash(path: Path) -> str:
-    """sha256 over a file's bytes, or a directory's sorted relative paths and bytes; "" if absent."""
-    digest = hashlib.sha256()
+    """The recipe digest of a file, or of a directory's recipe files; "" if absent."""
     if path.is_file():
-        digest.update(path.read_bytes())
-    elif path.is_dir():
-        for item in sorted(p for p in path.rglob("*") if p.is_file()):
-            digest.update(item.relative_to(path).as_posix().encode() + b"\0")
-            digest.update(item.read_bytes() + b"\0")
-    else:
-        return ""
-    return digest.hexdigest()
+        return digest([(path.name, path.read_bytes())])
+    if path.is_dir():
+        return digest((relative, Path(full).read_bytes()) for relative, full in directory_files(str(path)))
+    return ""
 
 
 def _saved(document: Mapping[str, Any], base: Path) -> SavedPlan:

@@ -18,7 +18,7 @@ from typing import Any
 from adaptive_plan.manifest.diagnostics import Collector
 from adaptive_plan.manifest.yaml_loader import Path
 from adaptive_plan.model.manifest import RecipeSource
-from adaptive_plan.model.recipe_content import SKIPPED_DIRS, digest, is_recipe_file
+from adaptive_plan.model.recipe_content import digest, directory_files
 
 
 class PathProblem(Exception):
@@ -52,20 +52,13 @@ def recipe_files(path: str, root: str) -> list[tuple[str, str]]:
     file is listed under its own name. Symlinks leading outside ``root`` raise PathProblem."""
     if not os.path.isdir(path):
         return [(os.path.basename(path), path)]
-    found: list[tuple[str, str]] = []
-    for current, dirs, names in os.walk(path, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith("."))
-        for name in names:
-            full = os.path.join(current, name)
-            relative = os.path.relpath(full, path).replace(os.sep, "/")
-            if not is_recipe_file(relative):
-                continue
-            if not _within(os.path.realpath(full), root):
-                raise PathProblem(
-                    f"{relative!r} inside the recipe is a symlink leading outside the manifest directory"
-                )
-            found.append((relative, full))
-    return sorted(found)
+    found = directory_files(path)
+    for relative, full in found:
+        if not _within(os.path.realpath(full), root):
+            raise PathProblem(
+                f"{relative!r} inside the recipe is a symlink leading outside the manifest directory"
+            )
+    return found
 
 
 def content_hash(files: list[tuple[str, str]]) -> str:

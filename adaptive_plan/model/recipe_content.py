@@ -1,16 +1,18 @@
 """What counts as a recipe's code, and its content hash, wherever the files come from.
 
-The manifest side hashes the files under a recipe's ``path:``; the live side hashes the
-zip the server hands back from the recipe's download route (for a recipe uploaded without
-adaptive-plan's hash label, e.g. by the SDK). Both must agree byte for byte, so the file
-rule (``is_recipe_file``), the digest (``digest``) and the archive reader (``unpack_zip``)
-live here, once.
+The manifest side hashes the files under a recipe's ``path:``, apply zips the same files for
+the upload and a saved plan fingerprints them; the live side hashes the zip the server hands
+back from the recipe's download route (for a recipe uploaded without adaptive-plan's hash
+label, e.g. by the SDK). All of them must agree on which files and which bytes, so the file
+rule (``is_recipe_file``), the walk (``directory_files``), the digest (``digest``) and the
+archive reader (``unpack_zip``) live here, once.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import os
 import posixpath
 import zipfile
 from collections.abc import Iterable
@@ -26,6 +28,22 @@ def is_recipe_file(relative: str) -> bool:
     if any(part.startswith(".") or part in SKIPPED_DIRS for part in parts):
         return False
     return not parts[-1].endswith(".pyc")
+
+
+def directory_files(root: str) -> list[tuple[str, str]]:
+    """(relative POSIX path, full path) of every recipe file below ``root``, sorted.
+
+    Symlinked directories are not followed; symlinked files are listed (the manifest loader
+    checks where they lead)."""
+    found = []
+    for current, dirs, names in os.walk(root, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS and not d.startswith("."))
+        for name in names:
+            full = os.path.join(current, name)
+            relative = os.path.relpath(full, root).replace(os.sep, "/")
+            if is_recipe_file(relative):
+                found.append((relative, full))
+    return sorted(found)
 
 
 def digest(files: Iterable[tuple[str, bytes]]) -> str:
