@@ -71,7 +71,7 @@ def export_instance(client: Any, kinds: Sequence[Kind], options: ExportOptions) 
         if key in entries.children:
             entries.project_entry(key)
     result = ExportResult(secrets=entries.secrets)
-    _add_recipes(client, entries, options.layout, result)
+    _add_recipes(client, entries, options.layout, result, live.downloads)
     for path, document in _documents(entries, options.layout).items():
         result.manifests[path] = dump_document(document, _header(path, document, options))
     return result
@@ -86,13 +86,20 @@ def _check_projects(live: LiveState, wanted: Sequence[str]) -> None:
             raise ConfigError(f"--project {key!r}: no such (unarchived) project on the instance{hint}")
 
 
-def _add_recipes(client: Downloads, entries: Entries, layout: Layout, result: ExportResult) -> None:
-    """Download every exported recipe and point its entry's ``path`` at the unpacked code."""
+def _add_recipes(
+    client: Downloads,
+    entries: Entries,
+    layout: Layout,
+    result: ExportResult,
+    downloaded: Mapping[str, bytes | None],
+) -> None:
+    """Unpack every exported recipe (downloaded now unless the live read already did) and point
+    its entry's ``path`` at the code."""
     prefix = "../" if layout == "per-project" else ""
     for project, sections in sorted(entries.children.items()):
         fitted = []
         for entry in sections.get("recipes", []):
-            recipe = download_recipe(client, project, entry["key"])
+            recipe = download_recipe(client, project, entry["key"], downloaded)
             fitted.append(fit_entry(entry, recipe, prefix + recipe.target))
             result.recipe_dirs.append(recipe.directory)
             for name, data in recipe.files.items():

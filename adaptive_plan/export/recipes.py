@@ -15,6 +15,7 @@ with ``..`` or are links: an export never writes outside its directory.
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -47,10 +48,16 @@ class RecipeFiles:
         return posixpath.join(self.directory, next(iter(self.files))) if self.single else self.directory
 
 
-def download_recipe(client: Downloads, project: str, key: str) -> RecipeFiles:
-    """Download and check one recipe's zip."""
-    response = client.rest("GET", download_path(project, key))
-    files = unpack_zip(response.content, f"recipe {key!r} of project {project!r}")
+def download_recipe(
+    client: Downloads, project: str, key: str, downloaded: Mapping[str, bytes | None]
+) -> RecipeFiles:
+    """One recipe's zip, checked: from ``downloaded`` (the live reader's downloads) when the
+    reader already fetched it, else downloaded now."""
+    path = download_path(project, key)
+    body = downloaded.get(path)
+    if body is None:
+        body = client.rest("GET", path).content
+    files = unpack_zip(body, f"recipe {key!r} of project {project!r}")
     single = len(files) == 1 and "/" not in next(iter(files)) and next(iter(files)).endswith(".py")
     return RecipeFiles(posixpath.join(RECIPES_DIR, _directory(project), _directory(key)), files, single)
 

@@ -64,6 +64,7 @@ def read_live_state(client: Executes, kinds: Sequence[Kind]) -> LiveState:
         resources=resources,
         catalog=_catalog(first, resources, keys),
         fingerprints={str(address): fingerprint(resource) for address, resource in resources.items()},
+        downloads=dict(data.downloads),
     )
 
 

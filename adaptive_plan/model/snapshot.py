@@ -15,11 +15,14 @@ class LiveState:
     ``catalog``: read-only facts plans check references against (compute pools,
     registry model keys, permissions, built-in roles).
     ``fingerprints``: address -> stable hash of the raw object, for saved plans.
+    ``downloads``: REST path -> body of what the reader downloaded (``Kind.live_downloads``),
+    kept so a caller that needs the same bytes (export) does not fetch them again.
     """
 
     resources: dict[Address, Resource] = field(default_factory=dict)
     catalog: dict[str, Any] = field(default_factory=dict)
     fingerprints: dict[str, str] = field(default_factory=dict)
+    downloads: dict[str, bytes | None] = field(default_factory=dict)
 
     def get(self, address: Address) -> Resource | None:
         return self.resources.get(address)

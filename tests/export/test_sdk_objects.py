@@ -64,8 +64,10 @@ def made_by_sdk(sdk, tmp_path_factory) -> Path:
     return code
 
 
-def test_sdk_objects_export_and_round_trip(cli, made_by_sdk, tmp_path) -> None:
+def test_sdk_objects_export_and_round_trip(cli, emu, made_by_sdk, tmp_path) -> None:
+    before = emu.stats.http_requests
     result = cli.export(tmp_path)
+    assert emu.stats.http_requests - before == 3, "2 GraphQL reads + the SDK recipe, downloaded once"
     text = (tmp_path / "manifest.yaml").read_text()
     assert "sk-sdk-only" not in text and "sdk-secret" not in text and "sdk-secret" not in result.output
     for expected in ("key: ops", "key: auditor", "email: ana@ops.example", "name: ops-bot",
