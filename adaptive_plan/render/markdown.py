@@ -17,12 +17,12 @@ from collections.abc import Sequence
 from adaptive_plan.model.plan import Action, AttrChange, Change, Plan
 from adaptive_plan.render.json import summary_counts
 from adaptive_plan.render.style import format_value
+from adaptive_plan.render.value_diff import describe_change
 
 GITHUB_LIMIT = 65_536
 HEADROOM = 2_048  # room for a caller's sticky-comment marker or heading
 _ORDER = ("create", "update", "replace", "delete", "no-op")
 _SIGN = {"create": "+", "update": "~", "replace": "-/+", "delete": "-", "no-op": " "}
-_VALUE_CHARS = 300
 
 
 def render_plan_markdown(
@@ -155,27 +155,38 @@ def _details(change: Change) -> str:
 
 
 def _attribute_lines(attr: AttrChange, action: Action) -> list[str]:
-    before = _short(format_value(attr.before, sensitive=attr.sensitive))
-    after = _short(format_value(attr.after, sensitive=attr.sensitive))
-    if action is Action.DELETE:
-        return [f"- {attr.path}: {before}"]
-    if attr.sensitive and attr.before is None:
-        return [f"+ {attr.path}: {after}" + ("" if action is Action.CREATE else " (write-only, sent again)")]
-    if action is Action.CREATE or attr.before is None:
-        return [f"+ {attr.path}: {after}"]
-    if attr.after is None:
-        return [f"- {attr.path}: {before}"]
-    return [f"- {attr.path}: {before}", f"+ {attr.path}: {after}"]
+    """Lines of the ``diff`` block for one attribute. Multi-line and long values are a
+    unified line diff or an excerpt cut around the first difference (``render.value_diff``):
+    a change is never hidden by the cut."""
+    if attr.sensitive:
+        before = format_value(attr.before, sensitive=True)
+        after = format_value(attr.after, sensitive=True)
+        if action is Action.DELETE or attr.after is None:
+            return [f"- {attr.path}: {before}"]
+        if attr.before is None:
+            sent_again = "" if action is Action.CREATE else " (write-only, sent again)"
+            return [f"+ {attr.path}: {after}{sent_again}"]
+        return [f"- {attr.path}: {before}", f"+ {attr.path}: {after}"]
+    if action is Action.DELETE or attr.after is None:
+        before, after = attr.before, None
+    elif action is Action.CREATE or attr.before is None:
+        before, after = None, attr.after
+    else:
+        before, after = attr.before, attr.after
+    shown = describe_change(before, after)
+    if shown.shape == "lines":
+        return [f"@@ {attr.path} @@", *shown.lines]
+    lines = []
+    if before is not None:
+        lines.append(f"- {attr.path}: {shown.before}")
+    if after is not None:
+        lines.append(f"+ {attr.path}: {shown.after}")
+    return lines
 
 
 def _all_warnings(plan: Plan, extra: Sequence[str]) -> list[str]:
     quiet = [w for change in plan.changes if change.action is Action.NOOP for w in change.warnings]
     return [*extra, *plan.warnings, *quiet]
-
-
-def _short(text: str) -> str:
-    text = text.replace("\n", "\\n")
-    return text if len(text) <= _VALUE_CHARS else text[: _VALUE_CHARS - 1] + "…"
 
 
 def _fence(text: str) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from adaptive_plan.model.plan import Action, AttrChange, Change, Plan
 from adaptive_plan.render.style import Palette, format_value
+from adaptive_plan.render.value_diff import describe_change
 
 _ACTION_STYLE = {
     Action.CREATE: ("green",),
@@ -62,23 +63,52 @@ def _change_block(change: Change, palette: Palette) -> list[str]:
         lines.append("      " + palette.paint(f"# {change.reason}", "dim"))
     verbs = " → ".join(dict.fromkeys(step.verb for step in change.steps))
     lines.append("      " + palette.paint(verbs or "(no API calls)", "cyan"))
-    lines += ["      " + _attribute_line(attr, change.action, palette) for attr in change.attributes]
+    for attr in change.attributes:
+        lines += ["      " + line for line in _attribute_lines(attr, change.action, palette)]
     lines += ["      " + palette.paint(f"! {warning}", "yellow") for warning in change.warnings]
     return lines
 
 
-def _attribute_line(attr: AttrChange, action: Action, palette: Palette) -> str:
+def _attribute_lines(attr: AttrChange, action: Action, palette: Palette) -> list[str]:
+    """One line per attribute, or a head line plus an indented diff for multi-line or long
+    values (see ``render.value_diff``), so a reviewer always sees what changed."""
     before = format_value(attr.before, sensitive=attr.sensitive)
     after = format_value(attr.after, sensitive=attr.sensitive)
+    minus, plus, tilde = palette.paint("-", "red"), palette.paint("+", "green"), palette.paint("~", "yellow")
+    if attr.sensitive:
+        if action is Action.DELETE or attr.after is None:
+            return [f"{minus} {attr.path}: {before}"]
+        if action is Action.CREATE or attr.before is None:
+            sent_again = "" if action is Action.CREATE else " (write-only, sent again)"
+            return [(plus if action is Action.CREATE else tilde) + f" {attr.path}: {after}{sent_again}"]
+        return [f"{tilde} {attr.path}: {before} → {after}"]
     if action is Action.DELETE:
-        return palette.paint("-", "red") + f" {attr.path}: {before}"
-    if action is Action.CREATE or (attr.before is None and not attr.sensitive):
-        return palette.paint("+", "green") + f" {attr.path}: {after}"
-    if attr.after is None:
-        return palette.paint("-", "red") + f" {attr.path}: {before}"
-    if attr.sensitive and attr.before is None:
-        return palette.paint("~", "yellow") + f" {attr.path}: {after} (write-only, sent again)"
-    return palette.paint("~", "yellow") + f" {attr.path}: {before} → {after}"
+        shown = describe_change(attr.before, None)
+        sign = minus
+    elif action is Action.CREATE or attr.before is None:
+        shown = describe_change(None, attr.after)
+        sign = plus
+    elif attr.after is None:
+        shown = describe_change(attr.before, None)
+        sign = minus
+    else:
+        shown = describe_change(attr.before, attr.after)
+        sign = tilde
+    if shown.shape == "lines":
+        return [f"{sign} {attr.path}:", *("    " + _painted_diff_line(line, palette) for line in shown.lines)]
+    if sign is tilde and shown.shape == "excerpt":
+        return [f"{sign} {attr.path}: (long value, cut around the first difference)",
+                f"    {minus} {shown.before}", f"    {plus} {shown.after}"]
+    if sign is tilde:
+        return [f"{sign} {attr.path}: {before} → {after}"]
+    return [f"{sign} {attr.path}: {after if sign is plus else before}"]
+
+
+def _painted_diff_line(line: str, palette: Palette) -> str:
+    if line.startswith("@@"):
+        return palette.paint(line, "cyan")
+    style = {"-": "red", "+": "green"}.get(line[:1])
+    return palette.paint(line, style) if style else line
 
 
 def _warnings(plan: Plan, palette: Palette) -> list[str]:
