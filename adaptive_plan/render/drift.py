@@ -38,11 +38,13 @@ sensitive values are ``"(sensitive)"``. Unmanaged objects are listed, never drif
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from adaptive_plan.model.plan import Action, AttrChange, Change, Plan
 from adaptive_plan.model.secrets import REDACTED, Sensitive, redact
 from adaptive_plan.render.style import Palette, format_value
+from adaptive_plan.render.value_diff import ValueChange, describe_change
 
 FORMAT_VERSION = 1
 GITHUB_LIMIT = 65_536  # characters in an issue/comment body; measured in UTF-8 bytes (stricter)
@@ -142,17 +144,32 @@ def _text_block(item: dict[str, Any], palette: Palette) -> list[str]:
         lines.append("      " + palette.paint(f"# declared at {item['source']}", "dim"))
     if item["reason"]:
         lines.append("      " + palette.paint(f"# {item['reason']}", "dim"))
-    lines += ["      " + _text_attribute(attr, status) for attr in item["attributes"]]
+    for attr in item["attributes"]:
+        lines += ["      " + line for line in _text_attribute(attr, status)]
     return lines
 
 
-def _text_attribute(attr: dict[str, Any], status: str) -> str:
+def _text_attribute(attr: dict[str, Any], status: str) -> list[str]:
     live, declared = _shown(attr["live"]), _shown(attr["declared"])
     if status == "missing":
-        return f"{attr['path']}: declared {declared}"
+        return [f"{attr['path']}: declared {declared}"]
     if status == "extra":
-        return f"{attr['path']}: live {live}"
-    return f"{attr['path']}: live {live}, declared {declared}"
+        return [f"{attr['path']}: live {live}"]
+    shown = _long_change(attr)
+    if shown is None:
+        return [f"{attr['path']}: live {live}, declared {declared}"]
+    if shown.shape == "lines":
+        return [f"{attr['path']}: (- live, + declared)", *("    " + line for line in shown.lines)]
+    return [f"{attr['path']}: (long value, cut around the first difference)",
+            f"    live     {shown.before}", f"    declared {shown.after}"]
+
+
+def _long_change(attr: dict[str, Any]) -> ValueChange | None:
+    """The diff of a multi-line or long live/declared pair; ``None`` when it fits on a line."""
+    if attr["sensitive"]:
+        return None
+    shown = describe_change(attr["live"], attr["declared"])
+    return None if shown.shape == "short" else shown
 
 
 def _shown(value: Any) -> str:
@@ -214,8 +231,13 @@ def _markdown_head(report: dict[str, Any]) -> str:
 def _markdown_block(item: dict[str, Any]) -> str:
     status = item["status"]
     summary = f"<code>{_MARKER[status]} {_escape(item['address'])}</code> {_STATUS_TEXT[status]}"
+    long_changes = {}
+    if status == "changed":
+        long_changes = {attr["path"]: _long_change(attr) for attr in item["attributes"]}
     rows = [
         f"| {_code(attr['path'])} | {_cell(attr['live'])} | {_cell(attr['declared'])} |"
+        if long_changes.get(attr["path"]) is None
+        else f"| {_code(attr['path'])} | _see the diff below_ | _see the diff below_ |"
         for attr in item["attributes"]
     ]
     lines = ["<details>", f"<summary>{summary}</summary>", ""]
@@ -225,8 +247,23 @@ def _markdown_block(item: dict[str, Any]) -> str:
         lines += [_escape(item["reason"]), ""]
     if rows:
         lines += ["| attribute | live | declared |", "|---|---|---|", *rows, ""]
+    for path, shown in long_changes.items():
+        if shown is not None:
+            lines += [*_diff_block(path, shown), ""]
     lines += ["</details>", ""]
     return "\n".join(lines) + "\n"
+
+
+def _diff_block(path: str, shown: ValueChange) -> list[str]:
+    """A fenced ``diff`` of one attribute: ``-`` is live, ``+`` is declared."""
+    if shown.shape == "lines":
+        body = [f"@@ {path} (- live, + declared) @@", *shown.lines]
+    else:
+        body = [f"- {path}: {shown.before}", f"+ {path}: {shown.after}"]
+    text = "\n".join(body)
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [f"{fence}diff", text, fence]
 
 
 def _cell(value: Any) -> str:
