@@ -5,6 +5,7 @@ Must not import: api, live, plan, apply, render.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Iterable
 from typing import Any
@@ -36,20 +37,23 @@ class Collector:
     def add(self, diagnostic: Diagnostic) -> None:
         self.items.append((diagnostic, None))
 
-    def at(self, path: Path, message: str, *, key: bool = False, severity: Severity = "error") -> None:
+    def at(
+        self, path: Path, message: str, *, key: bool = False, severity: Severity = "error",
+        code: str = "", subject: str = "",
+    ) -> None:
         """A diagnostic at ``path`` of the merged document (its key's mark when ``key``)."""
         mark = (self.marks.key(path) if key else None) or self.marks.value(path)
         end = len(path)
         while mark is None and end > 0:
             end -= 1
             mark = self.marks.value(path[:end])
-        self.items.append((Diagnostic(message, mark, None, severity), path))
+        self.items.append((Diagnostic(message, mark, None, severity, code, subject), path))
 
     def _resolved(self, severity: Severity) -> list[Diagnostic]:
         found = [
             d
             if path is None
-            else Diagnostic(d.message, d.source, address_of(self.document, path), d.severity)
+            else dataclasses.replace(d, address=address_of(self.document, path))
             for d, path in self.items
             if d.severity == severity
         ]

@@ -17,6 +17,7 @@ from typing import Any
 
 from adaptive_plan.manifest.diagnostics import Collector
 from adaptive_plan.manifest.yaml_loader import LIST_SECTIONS, Document, Path
+from adaptive_plan.model.errors import SECRET_UNSET
 from adaptive_plan.model.secrets import Sensitive, contains_token
 
 TOKEN_MARKER = "@@adaptive-secret:"
@@ -50,7 +51,7 @@ def wrap_and_check(
                 collector.at(path, f"secret {name!r} is not set in the environment; apply needs it")
             else:
                 message = f"secret {name!r} is not set in the environment (apply will need it)"
-                collector.at(path, message, severity="warning")
+                collector.at(path, message, severity="warning", code=SECRET_UNSET, subject=name)
 
 
 def _wrap(container: Any, path: Path, found: list[tuple[Path, Sensitive]]) -> None:

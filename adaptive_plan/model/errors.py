@@ -19,6 +19,7 @@ from typing import Literal
 from adaptive_plan.model.source import SourceMark
 
 Severity = Literal["error", "warning"]
+SECRET_UNSET = "secret-unset"  # Diagnostic.code of "secret NAME is not set" (subject: NAME)
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,10 @@ class Diagnostic:
     source: SourceMark | None = None
     address: str | None = None
     severity: Severity = "error"
+    # What kind of problem (e.g. ``SECRET_UNSET``) and what it is about (the secret's name),
+    # for renderers that group problems; empty for most. For display only, never for decisions.
+    code: str = ""
+    subject: str = ""
 
     def __str__(self) -> str:
         parts = []

@@ -20,21 +20,32 @@ from adaptive_plan.render.style import format_value
 from adaptive_plan.render.value_diff import describe_change
 
 GITHUB_LIMIT = 65_536
+STEP_SUMMARY_LIMIT = 1_048_576  # GitHub's limit for one step's $GITHUB_STEP_SUMMARY (1 MiB)
 HEADROOM = 2_048  # room for a caller's sticky-comment marker or heading
-_ORDER = ("create", "update", "replace", "delete", "no-op")
+_CHANGE_ORDER = ("create", "update", "replace", "delete")
 _SIGN = {"create": "+", "update": "~", "replace": "-/+", "delete": "-", "no-op": " "}
 
 
 def render_plan_markdown(
-    plan: Plan, *, target_url: str = "", warnings: Sequence[str] = (), limit: int = GITHUB_LIMIT - HEADROOM
+    plan: Plan,
+    *,
+    target_url: str = "",
+    warnings: Sequence[str] = (),
+    unset_secrets: Sequence[str] = (),
+    limit: int = GITHUB_LIMIT - HEADROOM,
 ) -> str:
-    """The plan as GitHub markdown of at most ``limit`` UTF-8 bytes (the summary always kept)."""
+    """The plan as GitHub markdown of at most ``limit`` UTF-8 bytes (the summary always kept).
+
+    ``unset_secrets``: names of secrets not set where the plan ran, folded into one warning
+    line (a PR's plan job rarely holds the apply job's secrets). ``limit``: the comment limit
+    by default; ``STEP_SUMMARY_LIMIT - HEADROOM`` for a job's step summary."""
     head = _title(plan, target_url) + _summary_tables(plan)
     budget = _Budget(limit - _size(head) - 600)  # 600: the truncation notes
     shown = [change for change in plan.changes if change.action is not Action.NOOP]
     doomed = [change for change in shown if change.action in (Action.DELETE, Action.REPLACE)]
     deletions = budget.take([f"- `{_code(change.address)}`\n" for change in doomed], share=0.25)
-    notes = budget.take([f"- {_inline(text)}\n" for text in _all_warnings(plan, warnings)], share=0.15)
+    every_warning = [*_secrets_line(unset_secrets), *_all_warnings(plan, warnings)]
+    notes = budget.take([f"- {_inline(text)}\n" for text in every_warning], share=0.15)
     unmanaged = budget.take([f"- `{_code(address)}`\n" for address in plan.unmanaged], share=0.15)
     changes = _changes_section(shown, budget)
     parts = [head]
@@ -100,8 +111,9 @@ def _one_line(change: Change) -> str:
 def _listing(section: _Slice, noun: str, joiner: str = "") -> str:
     text = joiner.join(section.items)
     if section.left_out:
-        note = f"_… and {section.left_out} more {noun} not shown (GitHub's size limit); "
-        note += "run `adaptive-plan plan` for the full plan._\n"
+        note = f"_… and {section.left_out} more {noun} not shown (GitHub's size limit). "
+        note += "The job's step summary and its saved plan artifact hold the full plan: "
+        note += "`adaptive-plan show plan.json` reads the artifact offline, with no credentials._\n"
         text += ("\n" if text else "") + note
     return text + "\n"
 
@@ -115,18 +127,29 @@ def _title(plan: Plan, target_url: str) -> str:
 
 
 def _summary_tables(plan: Plan) -> str:
+    """The headline and the tables, counted the same way: a replace is one replace (not a
+    create plus a delete, as the text plan's Terraform-style line counts it); rows and
+    columns that would be all zeros are left out."""
     summary = summary_counts(plan)
     by_action = summary["by_action"]
-    lines = [f"**{summary['text']}**", "", "| action | count |", "|---|---:|"]
-    lines += [f"| {_SIGN[a]} {a} | {by_action[a]} |" for a in _ORDER if by_action.get(a)]
-    if not any(by_action.values()):
-        lines.append("| (none) | 0 |")
-    kinds = summary["by_kind"]
-    if kinds:
-        lines += ["", "| kind | " + " | ".join(_ORDER) + " |", "|---" + "|---:" * len(_ORDER) + "|"]
+    changed = [action for action in _CHANGE_ORDER if by_action.get(action)]
+    lines = [f"**{headline(by_action)}**", ""]
+    if changed:
+        lines += ["| action | count |", "|---|---:|"]
+        lines += [f"| {_SIGN[a]} {a} | {by_action[a]} |" for a in changed]
+    kinds = {kind: n for kind, n in summary["by_kind"].items() if any(n.get(a) for a in changed)}
+    if len(kinds) > 1:
+        lines += ["", "| kind | " + " | ".join(changed) + " |", "|---" + "|---:" * len(changed) + "|"]
         for kind, counts in kinds.items():
-            lines.append(f"| {kind} | " + " | ".join(str(counts.get(a, 0)) for a in _ORDER) + " |")
+            lines.append(f"| {kind} | " + " | ".join(str(counts.get(a, 0)) for a in changed) + " |")
     return "\n".join(lines) + "\n\n"
+
+
+def headline(by_action: dict[str, int]) -> str:
+    """``Plan: 2 to create, 1 to update, 1 to replace, 0 to delete.`` (plus unchanged objects)."""
+    counts = ", ".join(f"{by_action.get(action, 0)} to {action}" for action in _CHANGE_ORDER)
+    unchanged = by_action.get("no-op", 0)
+    return f"Plan: {counts}." + (f" {unchanged} unchanged." if unchanged else "")
 
 
 def _deletion_callout(plan: Plan, count: int) -> str:
@@ -139,6 +162,7 @@ def _deletion_callout(plan: Plan, count: int) -> str:
 
 
 def _details(change: Change) -> str:
+    """A collapsible block for the change, or one list line when there is nothing to expand."""
     action = change.action.value
     verbs = " → ".join(dict.fromkeys(step.verb for step in change.steps)) or "(no API calls)"
     summary = f"<code>{_SIGN[action]} {html.escape(change.address)}</code> · {html.escape(verbs)}"
@@ -151,6 +175,8 @@ def _details(change: Change) -> str:
         fence = _fence(diff)
         body.append(f"{fence}diff\n{diff}\n{fence}\n")
     body += [f"- :warning: {_inline(warning)}\n" for warning in change.warnings]
+    if not body:
+        return f"- {summary}\n"
     return f"<details><summary>{summary}</summary>\n\n" + "\n".join(body) + "\n</details>\n"
 
 
@@ -182,6 +208,15 @@ def _attribute_lines(attr: AttrChange, action: Action) -> list[str]:
     if after is not None:
         lines.append(f"+ {attr.path}: {shown.after}")
     return lines
+
+
+def _secrets_line(names: Sequence[str]) -> list[str]:
+    unique = sorted(set(names))
+    if not unique:
+        return []
+    noun = "secret is" if len(unique) == 1 else "secrets are"
+    listed = ", ".join(f"`{_code(name)}`" for name in unique)
+    return [f"{len(unique)} {noun} read only at apply and not set where this plan ran: {listed}"]
 
 
 def _all_warnings(plan: Plan, extra: Sequence[str]) -> list[str]:

@@ -58,10 +58,10 @@ def test_400_projects_stay_under_the_limit_with_the_summary_intact(run, tmp_path
     markdown = result.stdout
     assert len(markdown) < GITHUB_LIMIT and len(markdown.encode("utf-8")) < GITHUB_LIMIT
     assert markdown.startswith("## adaptive-plan for `")
-    assert "**Plan: 801 to create, 0 to update, 0 to delete.**" in markdown
+    assert "**Plan: 801 to create, 0 to update, 0 to replace, 0 to delete.**" in markdown
     assert "| + create | 801 |" in markdown
-    assert "| project | 400 | 0 | 0 | 0 | 0 |" in markdown
-    assert "| metric | 400 | 0 | 0 | 0 | 0 |" in markdown
+    assert "| kind | create |" in markdown
+    assert "| project | 400 |\n| metric | 400 |" in markdown or "| metric | 400 |\n| project | 400 |" in markdown
     shown, listed = DETAILS.findall(markdown), ONE_LINE.findall(markdown)
     left_out = LEFT_OUT.search(markdown)
     assert shown and listed and left_out, markdown[-500:]
@@ -97,7 +97,7 @@ def test_deletions_are_called_out_before_the_details(run, tmp_path: Path, sfx: s
     assert result.exit_code == 2, result.output
     markdown = result.stdout
     callout = markdown.index("**This plan deletes or replaces 1 object(s).**")
-    assert markdown.index("**Plan: 0 to create, 0 to update, 1 to delete.**") < callout
+    assert markdown.index("**Plan: 0 to create, 0 to update, 0 to replace, 1 to delete.") < callout
     assert callout < markdown.index(f"- `project.md-{sfx}/metric.b`") < markdown.index("### Changes")
     assert "Apply refuses it unless the plan is made with `--allow-delete`." in markdown
     assert DETAILS.findall(markdown) == [("-", f"project.md-{sfx}/metric.b")]
@@ -130,8 +130,8 @@ def test_a_tight_limit_cuts_details_never_the_summary(run, tmp_path: Path, sfx: 
     for limit in (1_500, 4_000, 12_000):
         markdown = render_plan_markdown(plan, limit=limit)
         assert len(markdown.encode("utf-8")) <= limit
-        assert "**Plan: 61 to create, 0 to update, 0 to delete.**" in markdown
-        assert "| project | 30 | 0 | 0 | 0 | 0 |" in markdown
+        assert "**Plan: 61 to create, 0 to update, 0 to replace, 0 to delete.**" in markdown
+        assert "| project | 30 |" in markdown
         shown = len(DETAILS.findall(markdown)) + len(ONE_LINE.findall(markdown))
         left_out = LEFT_OUT.search(markdown)
         assert shown + (int(left_out.group(1)) if left_out else 0) == 61
