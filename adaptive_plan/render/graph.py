@@ -12,7 +12,7 @@ Returns strings; prints nothing; imports only ``model``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from adaptive_plan.model.address import Address
@@ -39,9 +39,12 @@ class DependencyGraph:
 
     nodes: dict[str, str] = field(default_factory=dict)
     edges: list[tuple[str, str]] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)  # a group node's label (see group_graph)
 
     def label(self, address: str) -> str:
         """The address, preceded by its action's marker (``+``, ``~``, ``-``, ``-/+``) if it changes."""
+        if address in self.labels:
+            return self.labels[address]
         marker = _MARKERS.get(self.nodes[address], "")
         return f"{marker} {address}" if marker else address
 
@@ -129,3 +132,83 @@ def _mermaid_text(text: str) -> str:
 
 def _dot_id(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+# --- staying inside what GitHub's Mermaid renders ----------------------------------------
+
+# Mermaid's defaults, which GitHub keeps: past them the diagram is replaced by an error.
+MERMAID_MAX_EDGES = 500
+MERMAID_MAX_TEXT = 50_000  # characters of diagram text
+
+
+def render_mermaid_within_limits(graph: DependencyGraph) -> tuple[str, str]:
+    """Mermaid text that GitHub renders, and a note ("" if nothing was grouped).
+
+    A graph past Mermaid's edge or text-size limit is drawn grouped: one node per project
+    (with everything under it, and a count), then, if still too large, one node per kind."""
+    text = render_mermaid(graph)
+    if _fits(graph, text):
+        return text, ""
+    for grouping, key in (("project", _root), ("kind", _kind)):
+        grouped = group_graph(graph, key)
+        grouped_text = render_mermaid(grouped)
+        if _fits(grouped, grouped_text) or grouping == "kind":
+            note = (
+                f"graph: {len(graph.nodes)} nodes and {len(graph.edges)} edges "
+                f"({len(text):,} characters) exceed what GitHub's Mermaid renders "
+                f"({MERMAID_MAX_EDGES} edges, {MERMAID_MAX_TEXT:,} characters); drawn grouped by "
+                f"{grouping} ({len(grouped.nodes)} nodes, {len(grouped.edges)} edges). "
+                "Use --format dot for every node."
+            )
+            return grouped_text, note
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def group_graph(graph: DependencyGraph, key: Callable[[str], str]) -> DependencyGraph:
+    """``graph`` with every node replaced by its group ``key(address)``; a group is labelled
+    with its size and its members' actions, and coloured by them when they agree."""
+    members: dict[str, list[str]] = {}
+    for address in graph.nodes:
+        members.setdefault(key(address), []).append(address)
+    grouped = DependencyGraph()
+    for group, addresses in members.items():
+        classes = {graph.nodes[address] for address in addresses}
+        grouped.nodes[group] = classes.pop() if len(classes) == 1 else _mixed(classes)
+        grouped.labels[group] = _group_label(group, [graph.nodes[address] for address in addresses])
+    edges = {(key(a), key(b)) for a, b in graph.edges}
+    grouped.edges = sorted((a, b) for a, b in edges if a != b)
+    return grouped
+
+
+def _fits(graph: DependencyGraph, text: str) -> bool:
+    return len(graph.edges) <= MERMAID_MAX_EDGES and len(text) <= MERMAID_MAX_TEXT
+
+
+def _root(address: str) -> str:
+    return str(Address.parse(address).root)
+
+
+def _kind(address: str) -> str:
+    """``project/grader`` for ``project.x/grader.y``: the kinds of the path, so a project's
+    deployments (``project/model``) and registry models (``model``) stay apart."""
+    kinds: list[str] = []
+    node: Address | None = Address.parse(address)
+    while node is not None:
+        kinds.append(node.kind)
+        node = node.parent
+    return "/".join(reversed(kinds))
+
+
+def _mixed(classes: set[str]) -> str:
+    """A group whose members differ: ``update`` if any member changes, else plain."""
+    changing = classes - {"", "no-op", EXTERNAL}
+    return "update" if changing else ("no-op" if "no-op" in classes else "")
+
+
+def _group_label(group: str, classes: list[str]) -> str:
+    if len(classes) == 1:
+        marker = _MARKERS.get(classes[0], "")
+        return f"{marker} {group}" if marker else group
+    counts = {marker: sum(1 for c in classes if _MARKERS.get(c) == marker) for marker in _MARKERS.values()}
+    changes = " ".join(f"{marker}{count}" for marker, count in counts.items() if count)
+    return f"{group} · {len(classes)} resources" + (f" ({changes})" if changes else "")

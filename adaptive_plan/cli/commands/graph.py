@@ -14,15 +14,15 @@ from adaptive_plan.cli.session import Connection, Inputs, load, open_client, pla
 from adaptive_plan.kinds import KINDS
 from adaptive_plan.model.plan import Action
 from adaptive_plan.plan.planner import PlanOptions, collect_desired
-from adaptive_plan.render.graph import build_graph, render_dot, render_mermaid
+from adaptive_plan.render.graph import build_graph, render_dot, render_mermaid_within_limits
 
-RENDERERS = {"mermaid": render_mermaid, "dot": render_dot}
+FORMATS = ("mermaid", "dot")
 
 
 @click.command("graph")
 @manifest_paths
 @var_options
-@format_option(tuple(RENDERERS))
+@format_option(FORMATS)
 @click.option(
     "--plan", "with_plan", is_flag=True,
     help="Also plan against the live instance and mark each node by its action (needs a connection).",
@@ -38,7 +38,9 @@ def command(
     created first). Addresses referenced but not declared (base models, built-in
     teams) are drawn dashed. With --plan, nodes are marked + ~ - -/+ and coloured
     by the plan's action, and addresses the plan deletes are added. Mermaid
-    renders in GitHub comments and Markdown files (wrap it in a ```mermaid block).
+    renders in GitHub comments and Markdown files (wrap it in a ```mermaid block);
+    past Mermaid's limits (500 edges, 50,000 characters) it is drawn grouped by
+    project (then by kind), with a note on stderr. DOT always has every node.
 
     Example:
 
@@ -52,4 +54,10 @@ def command(
             planned = plan_against(client, loaded, PlanOptions())
         actions = {change.address: change.action for change in planned.plan.changes}
     graph = build_graph(collect_desired(loaded.manifest, KINDS).values(), actions)
-    click.echo(RENDERERS[output_format](graph), nl=False)
+    if output_format == "mermaid":
+        text, note = render_mermaid_within_limits(graph)
+        if note:
+            click.echo(note, err=True)
+    else:
+        text = render_dot(graph)
+    click.echo(text, nl=False)

@@ -24,10 +24,10 @@ from adaptive_plan.cli.options import (
 )
 from adaptive_plan.cli.plan_options import plan_options
 from adaptive_plan.cli.session import Connection, Inputs, Planned, load, open_client, plan_against
-from adaptive_plan.model.errors import ConfigError
+from adaptive_plan.model.errors import SECRET_UNSET, ConfigError
 from adaptive_plan.plan.planner import PlanOptions
 from adaptive_plan.render.json import render_plan_json
-from adaptive_plan.render.markdown import render_plan_markdown
+from adaptive_plan.render.markdown import GITHUB_LIMIT, HEADROOM, STEP_SUMMARY_LIMIT, render_plan_markdown
 from adaptive_plan.render.text import render_plan_text
 
 
@@ -68,22 +68,31 @@ def command(
     options = PlanOptions(targets=targets, allow_delete=allow_delete, replace=replace)
     with open_client(Connection(url, api_key, local)) as client:
         planned = plan_against(client, loaded, options)
-    warnings = [str(diagnostic) for diagnostic in planned.warnings]
     if out:
         _save(planned, Path(out), local)
     if github:
-        _step_summary(render_plan_markdown(planned.plan, target_url=planned.target_url, warnings=warnings))
-    click.echo(_render(planned, output_format, warnings, no_color), nl=False)
+        _step_summary(_markdown(planned, limit=STEP_SUMMARY_LIMIT - HEADROOM))
+    click.echo(_render(planned, output_format, no_color), nl=False)
     if detailed_exitcode and planned.plan.has_changes:
         sys.exit(2)
 
 
-def _render(planned: Planned, output_format: str, warnings: list[str], no_color: bool) -> str:
+def _render(planned: Planned, output_format: str, no_color: bool) -> str:
     if output_format == "json":
+        warnings = [str(diagnostic) for diagnostic in planned.warnings]
         return render_plan_json(planned.plan, target_url=planned.target_url, warnings=warnings)
     if output_format == "markdown":
-        return render_plan_markdown(planned.plan, target_url=planned.target_url, warnings=warnings)
+        return _markdown(planned)
     return render_plan_text(planned.plan, color=output.use_color(no_color))
+
+
+def _markdown(planned: Planned, limit: int = GITHUB_LIMIT - HEADROOM) -> str:
+    """The markdown plan, with the "secret NAME is not set" warnings folded into one line."""
+    unset = [d.subject for d in planned.warnings if d.code == SECRET_UNSET]
+    warnings = [str(d) for d in planned.warnings if d.code != SECRET_UNSET]
+    return render_plan_markdown(
+        planned.plan, target_url=planned.target_url, warnings=warnings, unset_secrets=unset, limit=limit
+    )
 
 
 def _save(planned: Planned, path: Path, local: bool) -> None:
