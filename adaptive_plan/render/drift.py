@@ -257,7 +257,7 @@ def _markdown_block(item: dict[str, Any]) -> str:
 def _diff_block(path: str, shown: ValueChange) -> list[str]:
     """A fenced ``diff`` of one attribute: ``-`` is live, ``+`` is declared."""
     if shown.shape == "lines":
-        body = [f"@@ {path} (- live, + declared) @@", *shown.lines]
+        body = [f" {path}: (- live, + declared)", *shown.lines]
     else:
         body = [f"- {path}: {shown.before}", f"+ {path}: {shown.after}"]
     text = "\n".join(body)

@@ -201,7 +201,7 @@ def _attribute_lines(attr: AttrChange, action: Action) -> list[str]:
         before, after = attr.before, attr.after
     shown = describe_change(before, after)
     if shown.shape == "lines":
-        return [f"@@ {attr.path} @@", *shown.lines]
+        return [f" {attr.path}:", *shown.lines]
     lines = []
     if before is not None:
         lines.append(f"- {attr.path}: {shown.before}")

@@ -110,7 +110,7 @@ def test_a_multi_line_change_is_a_unified_diff(run, tmp_path: Path, sfx: str) ->
     assert "    +line 013: every reply must stay polite" in text
     assert "     line 010:" in text and "line 009" not in text  # three lines of context
     markdown = run("plan", path, "--format", "markdown", connect=True).stdout
-    assert "```diff\n@@ description @@\n@@ -11,7 +11,7 @@\n line 010:" in markdown
+    assert "```diff\n description:\n@@ -11,7 +11,7 @@\n line 010:" in markdown
 
 
 def test_secrets_not_set_are_one_line_in_the_markdown_plan(run, tmp_path: Path, sfx: str) -> None:
