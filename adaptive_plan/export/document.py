@@ -1,10 +1,9 @@
 """Manifest documents from selected live resources, through each kind's ``to_manifest``.
 
-A resource's entry goes in the list named after its address kind plus ``s`` (``team`` ->
-``teams``; a child ``project.P/model.M`` -> ``projects[P].models``), which is exactly the
-schema's section names (a test checks it). Entries are sorted by address; sections follow
-``TOP_SECTIONS``/``PROJECT_SECTIONS`` (the order of the examples), so two exports of the
-same state are identical.
+A resource's entry goes in its kind's ``section`` (``teams``; a child ``project.P/model.M``
+-> ``projects[P].models``), the schema's section names (``tests/test_registry.py`` checks it).
+Entries are sorted by address; sections follow the registry's order (``kinds.KINDS``, the order
+of the examples), so two exports of the same state are identical.
 
 Every ``secret()`` placeholder names its own variable: when two write-only values suggest the
 same name (integrations ``a-b`` and ``a_b`` of one team), the later one, in address order,
@@ -17,12 +16,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from adaptive_plan.kinds import TOP_SECTIONS, section_kinds
 from adaptive_plan.kinds.base import Kind
 from adaptive_plan.model.resource import Resource
 from adaptive_plan.model.secrets import Sensitive, secret_token
-
-TOP_SECTIONS = ("teams", "roles", "users", "models", "projects", "integrations")
-PROJECT_SECTIONS = ("shares", "models", "metrics", "graders", "recipes")
 
 
 @dataclass(frozen=True)
@@ -52,37 +49,33 @@ class Entries:
         return entry
 
 
-def section_of(resource: Resource) -> str:
-    """The manifest list that declares ``resource`` (its address kind, plural)."""
-    return f"{resource.address.kind}s"
-
-
 def collect_entries(resources: Iterable[Resource], kinds: Mapping[str, Kind]) -> Entries:
     """Every resource's ``to_manifest`` entry, by section (resources sorted by address)."""
     entries = Entries()
     names = _SecretNames(entries.secrets)
     for resource in sorted(resources, key=lambda r: str(r.address)):
-        entry = names.claim(kinds[resource.kind].to_manifest(resource), str(resource.address))
+        kind = kinds[resource.kind]
+        entry = names.claim(kind.to_manifest(resource), str(resource.address))
         parent = resource.address.parent
         if parent is None:
-            entries.top.setdefault(section_of(resource), []).append(entry)
+            entries.top.setdefault(kind.section, []).append(entry)
         else:
             sections = entries.children.setdefault(parent.key, {})
-            sections.setdefault(section_of(resource), []).append(entry)
+            sections.setdefault(kind.section, []).append(entry)
     return entries
 
 
 def project_document(entry: dict[str, Any], children: Mapping[str, Sequence[dict[str, Any]]]) -> dict:
-    """A project entry with its children lists, in ``PROJECT_SECTIONS`` order."""
+    """A project entry with its children lists, in registry order."""
     document = dict(entry)
-    for section in PROJECT_SECTIONS:
+    for section in section_kinds("project"):
         if children.get(section):
             document[section] = list(children[section])
     return document
 
 
 def manifest_document(sections: Mapping[str, Sequence[dict[str, Any]]]) -> dict[str, Any]:
-    """``version: 1`` and the non-empty sections, in ``TOP_SECTIONS`` order."""
+    """``version: 1`` and the non-empty sections, in registry order."""
     document: dict[str, Any] = {"version": 1}
     for section in TOP_SECTIONS:
         if sections.get(section):

@@ -1,9 +1,24 @@
-"""The kind registry: the only place a kind is registered.
+"""The kind registry: the only place a kind is registered, and the one source of the
+manifest's sections.
 
-Order here does not matter: apply order comes from each resource's references.
+Adding a kind is one kind module (a ``Kind`` subclass declaring ``name``, ``section``,
+``parent`` and ``identity_fields``), one line in ``KINDS`` and one ``$defs`` entry (plus its
+section's property) in ``schemas/manifest.schema.json``. Everything that used to be a
+hand-kept table is derived here: the top-level list sections the loader merges
+(``TOP_SECTIONS``), each parent's child lists (``child_kinds``), the schema item each
+section is checked against (``section_kinds``), the address walk (``manifest.addresses``)
+and the export's section order. ``tests/test_registry.py`` fails when a kind is in
+``KINDS`` but not in the schema, the README tour or the scenario folders (or the reverse).
+
+Order matters only for presentation: sections are exported, and listed, in ``KINDS``
+order (the order of the examples). Apply order comes from each resource's references.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+from types import MappingProxyType
 
 from adaptive_plan.kinds.base import Kind
 from adaptive_plan.kinds.deployment import DeploymentKind
@@ -33,3 +48,19 @@ KINDS: tuple[Kind, ...] = (
 )
 
 KINDS_BY_NAME: dict[str, Kind] = {kind.name: kind for kind in KINDS}
+
+
+@cache
+def child_kinds(parent: str | None) -> tuple[Kind, ...]:
+    """The kinds whose entries live directly under ``parent`` (None: the top level), in order."""
+    return tuple(kind for kind in KINDS if kind.parent == parent)
+
+
+@cache
+def section_kinds(parent: str | None) -> Mapping[str, Kind]:
+    """Section name -> the kind it declares, for the lists under ``parent`` (None: top level)."""
+    return MappingProxyType({kind.section: kind for kind in child_kinds(parent)})
+
+
+TOP_SECTIONS: tuple[str, ...] = tuple(section_kinds(None))
+"""The top-level list sections, which concatenate across files (``teams``, ``projects`` ...)."""

@@ -82,9 +82,18 @@ class DeleteBehaviour:
 class Kind:
     """Base class with defaults; a kind overrides only what differs.
 
-    Class attributes:
-    ``name``: the address kind (``team``, ``grader``).
-    ``parent``: the parent kind name for child objects (``project`` for graders), else None.
+    Class attributes (the first four are the kind's place in the manifest; every section
+    table, address walk and export order is derived from them through ``kinds.KINDS``):
+    ``name``: the kind's name, which is also its schema ``$defs`` entry and its scenario
+    folder suffix (``team``, ``deployment``).
+    ``section``: the manifest list that declares it: top-level (``teams``) or, for a child,
+    the list inside its parent's entry (``metrics`` in ``projects[]``). One kind per section.
+    ``parent``: the parent kind name for child objects (``project`` for graders), else None;
+    the parent's ``section`` is where the child's list lives.
+    ``identity_fields``: the entry fields whose values, joined by ``/``, make the address key
+    (``("team", "name")`` for integrations); ``manifest_key`` reads them.
+    ``address_kind``: the kind segment of the address, when it is not ``name``
+    (deployments are ``project.K/model.M``).
     ``ownership``: for a live object absent from the manifests: ``prune`` (listed as
     unmanaged; deleted only with ``prune: true``), ``exclusive`` (deleted whenever the
     parent declares the attribute that lists them, e.g. a project's ``shares``), or
@@ -100,7 +109,10 @@ class Kind:
     """
 
     name: ClassVar[str] = ""
+    section: ClassVar[str] = ""
     parent: ClassVar[str | None] = None
+    identity_fields: ClassVar[tuple[str, ...]] = ("key",)
+    address_kind: ClassVar[str] = ""
     ownership: ClassVar[Ownership] = "prune"
     write_only: ClassVar[frozenset[str]] = frozenset()
     create_only: ClassVar[frozenset[str]] = frozenset()
@@ -108,6 +120,24 @@ class Kind:
     live_scope: ClassVar[Scope | None] = None
     scoped_query: ClassVar[str] = ""
     delete_behaviour: ClassVar[DeleteBehaviour] = DeleteBehaviour()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if not cls.address_kind:
+            cls.address_kind = cls.name
+
+    # --- identity in the manifest -------------------------------------------
+    def manifest_key(self, entry: Mapping[str, Any]) -> str | None:
+        """The address key an entry declares (``identity_fields`` joined by ``/``), or None
+        while one of them is missing or not a non-empty string (the schema reports it)."""
+        values = [entry.get(name) for name in self.identity_fields]
+        if not all(isinstance(value, str) and value for value in values):
+            return None
+        return "/".join(values)
+
+    def identity_field(self, entry: Mapping[str, Any]) -> str:
+        """The field a "declared twice" error points at: the last identity field."""
+        return self.identity_fields[-1]
 
     # --- reading ------------------------------------------------------------
     def desired(self, manifest: Manifest) -> list[Resource]:

@@ -104,6 +104,9 @@ def _status_poll(project: str, model: str) -> Poll:
 class DeploymentKind(Kind):
     name = "deployment"
     parent = "project"
+    section = "models"
+    identity_fields = ("model",)
+    address_kind = "model"
     ownership = "prune"
     write_only = frozenset({"speculative_decoding"})
     live_query = "\n".join(

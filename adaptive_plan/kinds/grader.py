@@ -67,6 +67,7 @@ METRIC_UPDATABLE = {"metric.name": "name", "metric.description": "description", 
 class GraderKind(Kind):
     name = "grader"
     parent = "project"
+    section = "graders"
     ownership = "prune"
     live_scope = "project"
     scoped_query = f"""graders(project: $KEY) {{

@@ -90,6 +90,8 @@ def _subscriptions(items: Any, *, live: bool) -> list[dict[str, Any]]:
 
 class IntegrationKind(Kind):
     name = "integration"
+    section = "integrations"
+    identity_fields = ("team", "name")
     ownership = "prune"
     write_only = frozenset({"secrets"})
     live_scope = "team"

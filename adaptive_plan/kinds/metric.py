@@ -121,6 +121,7 @@ def _project_metrics(manifest: Manifest) -> Iterator[tuple[int, dict[str, Any], 
 class MetricKind(Kind):
     name = "metric"
     parent = "project"
+    section = "metrics"
     ownership = "prune"
     live_query = "\n".join(
         f"{alias}: projects(filter: {{isArchived: {archived}}}) {{ {PROJECT_FIELDS} }}"

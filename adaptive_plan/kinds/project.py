@@ -44,6 +44,7 @@ def owner_of(project: dict[str, Any]) -> dict[str, str] | None:
 
 class ProjectKind(Kind):
     name = "project"
+    section = "projects"
     ownership = "prune"
     live_query = (
         f"project_active: projects(filter: {{isArchived: false}}) {{ {PROJECT_FIELDS} }} "

@@ -68,6 +68,7 @@ FIELDS = {
 class RecipeKind(Kind):
     name = "recipe"
     parent = "project"
+    section = "recipes"
     ownership = "prune"
     live_scope = "project"
     scoped_query = """customRecipes(project: $KEY, filter: {}) {

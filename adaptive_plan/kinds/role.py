@@ -38,6 +38,7 @@ PROBE_ROLE = "query ProbeRole { roles { key } }"
 
 class RoleKind(Kind):
     name = "role"
+    section = "roles"
     live_query = "role_roles: roles { id key name permissions }"
     delete_behaviour = DeleteBehaviour(False, "roles cannot be deleted through the API")
 

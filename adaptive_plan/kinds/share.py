@@ -48,6 +48,8 @@ OWNER_ROLE = "admin"
 class ShareKind(Kind):
     name = "share"
     parent = "project"
+    section = "shares"
+    identity_fields = ("team",)
     ownership = "exclusive"
     live_query = (
         f"share_active: projects(filter: {{isArchived: false}}) {{ {SHARE_FIELDS} }} "

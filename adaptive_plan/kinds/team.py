@@ -24,6 +24,7 @@ PROBE_TEAM = "query ProbeTeam { teams { key } }"
 
 class TeamKind(Kind):
     name = "team"
+    section = "teams"
     live_query = "team_teams: teams { id key name }"
     delete_behaviour = DeleteBehaviour(False, "teams cannot be deleted through the API")
 

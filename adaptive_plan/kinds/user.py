@@ -15,7 +15,7 @@ a create, which the server refuses (the email is taken): reactivate it by hand.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from adaptive_plan.kinds._shared import create, entries, exists_probe, key_of, live_list, step
@@ -51,11 +51,24 @@ def user_email(entry: dict[str, Any]) -> str:
 
 class UserKind(Kind):
     name = "user"
+    section = "users"
+    identity_fields = ("email",)
     ownership = "prune"
     live_query = f"user_users: users {{ {USER_FIELDS} deleted }} user_me: me {{ email }}"
 
+    def manifest_key(self, entry: Mapping[str, Any]) -> str | None:
+        """The email, or for a service account declared without one the derived email."""
+        if isinstance(entry.get("email"), str) and entry["email"]:
+            return str(entry["email"])
+        if entry.get("service_account") is True and isinstance(entry.get("name"), str) and entry["name"]:
+            return user_email(entry)
+        return None
+
+    def identity_field(self, entry: Mapping[str, Any]) -> str:
+        return "email" if "email" in entry else "name"
+
     def desired(self, manifest: Manifest) -> list[Resource]:
-        return [self._desired(manifest, path, entry) for path, entry in entries(manifest, "users")]
+        return [self._desired(manifest, path, entry) for path, entry in entries(manifest, self.section)]
 
     def _desired(self, manifest: Manifest, path: tuple[str | int, ...], entry: dict[str, Any]) -> Resource:
         attrs: dict[str, Any] = {}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from adaptive_plan.manifest.addresses import TOP_LEVEL, iter_resources
+from adaptive_plan.manifest.addresses import iter_declared
 from adaptive_plan.manifest.diagnostics import Collector
 from adaptive_plan.manifest.yaml_loader import Path
 
@@ -24,23 +24,13 @@ def check_rules(document: dict[str, Any], collector: Collector) -> None:
             _one_role_per_team(user, ("users", index), collector)
 
 
-def _identity_field(path: Path, item: dict[str, Any]) -> str:
-    if len(path) == 2:
-        if path[0] == "integrations":
-            return "name"
-        if path[0] == "users" and "email" not in item:
-            return "name"
-        return TOP_LEVEL[str(path[0])][1] or "key"
-    return {"shares": "team", "models": "model"}.get(str(path[2]), "key")
-
-
 def check_duplicates(document: dict[str, Any], collector: Collector) -> None:
     """The same address declared twice, within or across files: an error naming both places."""
     seen: dict[str, Path] = {}
-    for address, path, item in iter_resources(document):
+    for kind, address, path, item in iter_declared(document):
         if "[" in address.rsplit("/", 1)[-1].split(".", 1)[0]:
             continue  # unkeyed entry: the schema reports the missing key
-        field = _identity_field(path, item)
+        field = kind.identity_field(item)
         if address in seen:
             first = collector.marks.value((*seen[address], field)) or collector.marks.value(seen[address])
             collector.at((*path, field), f"declared twice (first at {first})")

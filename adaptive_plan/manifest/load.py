@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from adaptive_plan.kinds import TOP_SECTIONS
 from adaptive_plan.manifest import secrets_check
 from adaptive_plan.manifest.addresses import iter_resources
 from adaptive_plan.manifest.checks import check_rules
@@ -29,7 +30,7 @@ from adaptive_plan.manifest.references import check_references
 from adaptive_plan.manifest.schema import check_document
 from adaptive_plan.manifest.template import TemplateProblem, make_environment, render
 from adaptive_plan.manifest.variables import VariableResolver
-from adaptive_plan.manifest.yaml_loader import LIST_SECTIONS, Document, Marks, YamlProblem, load_documents
+from adaptive_plan.manifest.yaml_loader import Document, Marks, YamlProblem, load_documents
 from adaptive_plan.model.errors import Diagnostic, ManifestError
 from adaptive_plan.model.manifest import Manifest
 from adaptive_plan.model.source import SourceMark
@@ -207,5 +208,5 @@ def _check_schema(document: Document, offsets: dict[str, int], collector: Collec
             marks = document.top_keys if on_key else document.top
             collector.add(Diagnostic(message, marks.get(str(path[0])) if path else document.mark))
     for section, items in data.items():
-        if isinstance(items, list) and section in LIST_SECTIONS:
+        if isinstance(items, list) and section in TOP_SECTIONS:
             offsets[section] = offsets.get(section, 0) + len(items)

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from adaptive_plan.kinds import TOP_SECTIONS
 from adaptive_plan.manifest.diagnostics import Collector
-from adaptive_plan.manifest.yaml_loader import LIST_SECTIONS, Document
+from adaptive_plan.manifest.yaml_loader import Document
 from adaptive_plan.model.errors import Diagnostic
 
 _SCALARS = ("version", "prune")
@@ -21,7 +22,7 @@ _SCALARS = ("version", "prune")
 
 def merge_documents(documents: list[Document], collector: Collector) -> dict[str, Any]:
     """The merged document; disagreements are reported to ``collector``."""
-    merged: dict[str, Any] = {section: [] for section in LIST_SECTIONS}
+    merged: dict[str, Any] = {section: [] for section in TOP_SECTIONS}
     first: dict[str, Any] = {}
     for document in documents:
         data = document.data
@@ -30,7 +31,7 @@ def merge_documents(documents: list[Document], collector: Collector) -> dict[str
         for name in _SCALARS:
             if name in data:
                 _agree(merged, first, name, data[name], document, collector)
-        for section in LIST_SECTIONS:
+        for section in TOP_SECTIONS:
             items = data.get(section)
             if isinstance(items, list):
                 merged[section].extend(items)

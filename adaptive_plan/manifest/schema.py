@@ -22,17 +22,10 @@ from typing import Any
 import jsonschema
 from jsonschema.exceptions import ValidationError
 
+from adaptive_plan.kinds import TOP_SECTIONS, section_kinds
 from adaptive_plan.manifest.fastcheck import Check, compile_schema
-from adaptive_plan.manifest.yaml_loader import LIST_SECTIONS, Path
+from adaptive_plan.manifest.yaml_loader import Path
 
-SECTION_KINDS = {
-    "teams": "team",
-    "roles": "role",
-    "users": "user",
-    "models": "model",
-    "projects": "project",
-    "integrations": "integration",
-}
 _KEY_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]*$"
 _PATTERN_HINTS = {
     _KEY_PATTERN: "is not a valid key: use letters, digits, '.', '_' and '-', starting with a letter/digit",
@@ -59,12 +52,12 @@ def manifest_schema() -> dict[str, Any]:
 def _validators() -> tuple[Check, Any, dict[str, tuple[Check, Any]]]:
     root = manifest_schema()
     shallow = copy.deepcopy(root)
-    for section in LIST_SECTIONS:
+    for section in TOP_SECTIONS:
         shallow["properties"][section].pop("items", None)
     per_kind = {}
-    for kind in SECTION_KINDS.values():
-        wrapper = {"$schema": root["$schema"], "$defs": root["$defs"], "$ref": f"#/$defs/{kind}"}
-        per_kind[kind] = (compile_schema(wrapper), jsonschema.Draft202012Validator(wrapper))
+    for kind in section_kinds(None).values():
+        wrapper = {"$schema": root["$schema"], "$defs": root["$defs"], "$ref": f"#/$defs/{kind.name}"}
+        per_kind[kind.name] = (compile_schema(wrapper), jsonschema.Draft202012Validator(wrapper))
     return compile_schema(root), jsonschema.Draft202012Validator(shallow), per_kind
 
 
@@ -76,11 +69,11 @@ def check_document(data: Any, base: dict[str, int]) -> list[Problem]:
     problems = [p for error in top.iter_errors(data) for p in _explain(error, ())]
     if not isinstance(data, dict):
         return problems
-    for section, kind in SECTION_KINDS.items():
+    for section, kind in section_kinds(None).items():
         items = data.get(section)
         if not isinstance(items, list):
             continue
-        fast, slow = per_kind[kind]
+        fast, slow = per_kind[kind.name]
         for index, item in enumerate(items):
             if not fast(item):
                 prefix: Path = (section, base.get(section, 0) + index)

@@ -15,8 +15,9 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from adaptive_plan.kinds import TOP_SECTIONS
 from adaptive_plan.manifest.diagnostics import Collector
-from adaptive_plan.manifest.yaml_loader import LIST_SECTIONS, Document, Path
+from adaptive_plan.manifest.yaml_loader import Document, Path
 from adaptive_plan.model.errors import SECRET_UNSET
 from adaptive_plan.model.secrets import Sensitive, contains_token
 
@@ -33,7 +34,7 @@ def wrap_and_check(
     """Wrap secret tokens in the merged ``document`` items that came from ``documents``."""
     env = os.environ if environ is None else environ
     found: list[tuple[Path, Sensitive]] = []
-    for section in LIST_SECTIONS:
+    for section in TOP_SECTIONS:
         items = document.get(section) or []
         wanted = {
             id(item) for d in documents if isinstance(d.data, dict) for item in d.data.get(section) or []

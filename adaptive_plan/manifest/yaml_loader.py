@@ -25,12 +25,12 @@ from typing import Any
 
 import yaml
 
+from adaptive_plan.kinds import TOP_SECTIONS
 from adaptive_plan.model.errors import Diagnostic
 from adaptive_plan.model.source import SourceMark
 
 Path = tuple[str | int, ...]
 
-LIST_SECTIONS = ("teams", "roles", "users", "models", "projects", "integrations")
 MAX_ALIAS_NODES = 100_000
 MAX_DEPTH = 64
 
@@ -175,7 +175,7 @@ class _Builder:
 
     def sequence(self, path: Path, depth: int) -> list[Any]:
         items: list[Any] = []
-        section = str(path[0]) if self.sections and len(path) == 1 and path[0] in LIST_SECTIONS else None
+        section = str(path[0]) if self.sections and len(path) == 1 and path[0] in TOP_SECTIONS else None
         base = self.offsets.get(section, 0) if section else 0
         event = self.next()
         while not isinstance(event, yaml.SequenceEndEvent):
@@ -239,7 +239,7 @@ class _Builder:
     def alias(self, event: Any, path: Path) -> Any:
         if event.anchor not in self.anchors:
             raise YamlProblem(Diagnostic(f"unknown alias *{event.anchor}", self.mark(event)))
-        if self.sections and len(path) == 1 and path[0] in LIST_SECTIONS:
+        if self.sections and len(path) == 1 and path[0] in TOP_SECTIONS:
             raise YamlProblem(Diagnostic(f"the {path[0]!r} section cannot be an alias", self.mark(event)))
         value, anchor_path = self.anchors[event.anchor]
         self.replay(value, anchor_path, path, event.start_mark)

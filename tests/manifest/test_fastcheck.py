@@ -10,9 +10,10 @@ from typing import Any
 import jsonschema
 import pytest
 
+from adaptive_plan.kinds import section_kinds
 from adaptive_plan.manifest.fastcheck import compile_schema
 from adaptive_plan.manifest.load import load_manifests
-from adaptive_plan.manifest.schema import SECTION_KINDS, manifest_schema
+from adaptive_plan.manifest.schema import manifest_schema
 from adaptive_plan.model.secrets import redact
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -68,8 +69,9 @@ def _units() -> list[tuple[Any, Any, Any]]:
     units: list[tuple[Any, Any, Any]] = []
     for document in _documents():
         units.append((compile_schema(schema), jsonschema.Draft202012Validator(schema), document))
-        for section, kind in SECTION_KINDS.items():
-            wrapper = {"$schema": schema["$schema"], "$defs": schema["$defs"], "$ref": f"#/$defs/{kind}"}
+        for section, kind in section_kinds(None).items():
+            ref = f"#/$defs/{kind.name}"
+            wrapper = {"$schema": schema["$schema"], "$defs": schema["$defs"], "$ref": ref}
             fast, slow = compile_schema(wrapper), jsonschema.Draft202012Validator(wrapper)
             units.extend((fast, slow, item) for item in document.get(section, []))
     return units
