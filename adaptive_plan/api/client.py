@@ -69,6 +69,14 @@ def _normalise_url(url: str) -> str:
     return url
 
 
+def _without_userinfo(url: str) -> str:
+    """``url`` without ``user:password@``, which must never reach a message or a saved plan."""
+    parsed = httpx.URL(url)
+    if not parsed.userinfo:
+        return url
+    return url.replace(parsed.userinfo.decode("ascii") + "@", "", 1)
+
+
 class AdaptiveClient:
     """A synchronous, thread-safe client for one Adaptive Engine instance."""
 
@@ -85,7 +93,8 @@ class AdaptiveClient:
     ) -> None:
         if not api_key:
             raise e.ApiConfigError(f"no API key: pass --api-key or set {ENV_API_KEY}")
-        self.url = _normalise_url(url)
+        base = _normalise_url(url)
+        self.url = _without_userinfo(base)  # what messages and saved plans show
         self.retry = retry
         self._api_key = api_key
         self._on_retry = on_retry
@@ -94,7 +103,7 @@ class AdaptiveClient:
         self._count = 0
         headers = {"Authorization": f"Bearer {api_key}", "User-Agent": user_agent}
         self._http = httpx.Client(
-            base_url=self.url, headers=headers, timeout=timeout.to_httpx(), transport=transport
+            base_url=base, headers=headers, timeout=timeout.to_httpx(), transport=transport
         )
 
     @classmethod

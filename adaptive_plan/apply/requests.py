@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from adaptive_plan.api.scrub import Scrubber
 from adaptive_plan.apply.paths import value_at
 from adaptive_plan.model.plan import OUTPUT_REF
 from adaptive_plan.model.recipe_content import directory_files
@@ -33,16 +34,16 @@ def resolve(variables: Mapping[str, Any], environ: Mapping[str, str]) -> dict[st
 
 
 class Scrub:
-    """Replaces the secret values a step uses with ``(sensitive)`` in messages."""
+    """Replaces the secret values a step uses with ``(sensitive)`` in messages, in every
+    spelling a server may echo them (``api.scrub.Scrubber``), and strips URL user-info."""
 
     def __init__(self, values: Any, environ: Mapping[str, str]) -> None:
         found = {environ[name] for name in secret_names(values) if environ.get(name)}
         self.secrets = sorted(found, key=len, reverse=True)
+        self._scrubber = Scrubber((), REDACTED, secrets=self.secrets)
 
     def __call__(self, message: str) -> str:
-        for secret in self.secrets:
-            message = message.replace(secret, REDACTED)
-        return message
+        return self._scrubber(message)
 
 
 def fill_outputs(value: Any, outputs: Mapping[str, Mapping[str, Any]]) -> Any:

@@ -12,6 +12,7 @@ import sys
 import click
 
 from adaptive_plan import __version__
+from adaptive_plan.api.scrub import strip_userinfo
 from adaptive_plan.model.errors import AdaptivePlanError
 
 # Command modules, each exposing ``command`` (a click.Command). Order is help order.
@@ -32,11 +33,11 @@ class LazyErrorMappingGroup(click.Group):
         try:
             return super().invoke(ctx)
         except AdaptivePlanError as error:
-            click.echo(f"Error: {error}", err=True)
+            click.echo(f"Error: {strip_userinfo(str(error))}", err=True)
             sys.exit(1)
         except Exception as error:  # API errors come from a room that cannot import model
             if type(error).__module__.startswith("adaptive_plan.api"):
-                click.echo(f"Error: {error}", err=True)
+                click.echo(f"Error: {strip_userinfo(str(error))}", err=True)
                 sys.exit(1)
             raise
 

@@ -21,7 +21,10 @@ from typing import Any
 
 Check = Callable[[Any], bool]
 
-_ANNOTATIONS = {"description", "title", "$schema", "$id", "$defs", "$comment", "default", "examples"}
+_ANNOTATIONS = {
+    "description", "title", "$schema", "$id", "$defs", "$comment", "default", "examples",
+    "writeOnly", "x-secret",
+}
 
 
 def compile_schema(root: dict[str, Any]) -> Check:

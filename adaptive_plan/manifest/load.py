@@ -28,6 +28,7 @@ from adaptive_plan.manifest.merge import merge_documents
 from adaptive_plan.manifest.recipes import load_recipes
 from adaptive_plan.manifest.references import check_references
 from adaptive_plan.manifest.schema import check_document
+from adaptive_plan.manifest.secret_fields import check_secret_fields
 from adaptive_plan.manifest.template import TemplateProblem, make_environment, render
 from adaptive_plan.manifest.variables import VariableResolver
 from adaptive_plan.manifest.yaml_loader import Document, Marks, YamlProblem, load_documents
@@ -57,7 +58,8 @@ def load_manifests(
 ) -> LoadResult:
     """Load, render, validate and merge the manifests under ``paths``.
 
-    ``mode``: at "apply" an unset ``secret()`` variable is an error, otherwise a warning.
+    ``mode``: an unset ``secret()`` variable is a warning, except at "apply", which checks
+    only the secrets its plan sends (``apply.preflight``).
     ``environ``: where secrets are looked up (default ``os.environ``); values are never kept.
     Raises ``ManifestError`` carrying every error (then the warnings) when invalid.
     """
@@ -99,9 +101,10 @@ def _load(
     if mode == "validate":  # plan and apply check references against live state instead
         check_references(document, collector)
     recipes = load_recipes(document, collector, {f.path: f.root for f in files})
-    secrets_check.wrap_and_check(
+    found = secrets_check.wrap_and_check(
         document, [d for d in documents if d.file in rendered.secret_files], collector, mode, environ
     )
+    check_secret_fields(document, found, collector)
     if collector.has_errors:
         raise ManifestError(diagnostics=collector.errors + collector.warnings)
     manifest = Manifest(

@@ -3,7 +3,9 @@
 ``secret('NAME')`` rendered to an opaque token; here every string holding a token
 becomes a ``model.secrets.Sensitive`` (in place, only in documents whose rendered
 text has a token), and each NAME is looked up in the environment: unset is a
-warning at validate/plan time and an error at apply time, before any change.
+warning at validate/plan time. Apply does not look here: it requires exactly the secrets
+its plan's steps send (``apply.preflight``), so a secret the plan does not send (a create-only
+``api_key`` of a model that exists) need not be set.
 Values are never read into the document, a message or a log.
 
 Must not import: api, live, plan, apply, render.
@@ -30,8 +32,9 @@ def wrap_and_check(
     collector: Collector,
     mode: str,
     environ: Mapping[str, str] | None,
-) -> None:
-    """Wrap secret tokens in the merged ``document`` items that came from ``documents``."""
+) -> list[tuple[Path, Sensitive]]:
+    """Wrap secret tokens in the merged ``document`` items that came from ``documents``;
+    returns where each ``secret()`` value was found."""
     env = os.environ if environ is None else environ
     found: list[tuple[Path, Sensitive]] = []
     for section in TOP_SECTIONS:
@@ -42,17 +45,19 @@ def wrap_and_check(
         for index, item in enumerate(items):
             if id(item) in wanted and isinstance(item, dict):
                 _wrap(item, (section, index), found)
+    if mode == "apply":  # apply checks exactly the secrets its plan's steps send (apply.preflight)
+        return found
     reported: set[str] = set()
     for path, value in found:
         for name in value.names:
             if name in env or name in reported:
                 continue
             reported.add(name)
-            if mode == "apply":
-                collector.at(path, f"secret {name!r} is not set in the environment; apply needs it")
-            else:
-                message = f"secret {name!r} is not set in the environment (apply will need it)"
-                collector.at(path, message, severity="warning", code=SECRET_UNSET, subject=name)
+            message = (
+                f"secret {name!r} is not set in the environment (apply will need it if its plan sends it)"
+            )
+            collector.at(path, message, severity="warning", code=SECRET_UNSET, subject=name)
+    return found
 
 
 def _wrap(container: Any, path: Path, found: list[tuple[Path, Sensitive]]) -> None:

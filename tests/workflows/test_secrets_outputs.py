@@ -103,12 +103,14 @@ def test_refusals_and_errors_do_not_echo_secrets(run, tmp_path: Path, sfx: str) 
     unset = {name: value for name, value in CANARIES.items() if name != "WF_SECRET_CRM"}
     refused = run("apply", path, "--auto-approve", connect=True, env=unset)
     assert refused.exit_code == 1
-    assert "secret 'WF_SECRET_CRM' is not set in the environment" in refused.stderr
+    assert f"secret variables not set: WF_SECRET_CRM (sent by integration.sec-{sfx}/crm at " in refused.stderr
     saved = tmp_path / "plan.json"
     assert run("plan", path, "-o", str(saved), connect=True, env=CANARIES).exit_code == 0
     refused_saved = run("apply", str(saved), "--auto-approve", connect=True, env=unset)
     assert refused_saved.exit_code == 1
-    assert "secret variables not set: WF_SECRET_CRM; nothing was changed" in refused_saved.stderr
+    sender = f"integration.sec-{sfx}/crm at "
+    assert f"secret variables not set: WF_SECRET_CRM (sent by {sender}" in refused_saved.stderr
+    assert "nothing was changed" in refused_saved.stderr
     no_tty = run("apply", path, connect=True, env=CANARIES)
     assert no_tty.exit_code == 1 and "pass --auto-approve" in no_tty.stderr
     results = (("missing secret", refused), ("missing secret, saved", refused_saved), ("no approval", no_tty))

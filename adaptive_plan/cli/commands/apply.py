@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from adaptive_plan.apply.executor import execute_plan
-from adaptive_plan.apply.preflight import check_plan_secrets, deletions
+from adaptive_plan.apply.preflight import deletions, missing_secrets_message
 from adaptive_plan.apply.staleness import (
     SavedPlan,
     check_fingerprints,
@@ -111,9 +111,9 @@ class _Run:
 
 
 def _preflight(plan: Plan) -> None:
-    missing = check_plan_secrets(plan, os.environ)
+    missing = missing_secrets_message(plan, os.environ)
     if missing:
-        raise ConfigError(f"secret variables not set: {', '.join(sorted(missing))}; nothing was changed")
+        raise ConfigError(missing)
     doomed = deletions(plan)
     if doomed and not plan.allow_delete:
         names = ", ".join(change.address for change in doomed)
