@@ -8,13 +8,20 @@ not ours and are skipped), their normalisation and the ``createCustomRecipe`` /
 
 The uploaded code is not readable in a comparable form, so the content hash computed at
 load time is kept in the label ``adaptive-plan/content-hash`` and compared as the
-``content_hash`` attribute: only a code change shows as a (re-upload) update. A recipe
-uploaded without that label (by the SDK, by hand) is downloaded instead
-(``live_downloads``) and hashed the same way as the manifest's files, so adopting it does
-not plan a re-upload of identical code; its next update adds the label. ``labels``
-is the user's labels without that one, read with ``withProtected: false`` so server-set
-labels never show. ``entrypoint``/``config_entrypoint`` default to ``main.py``/``config.py``
-and ``description`` null is ``""``. Imports only ``model`` and ``kinds.base``.
+``content_hash`` attribute: only a code change shows as a (re-upload) update. Beside it, the
+label ``adaptive-plan/server-content-hash`` records the server's own ``contentHash`` of what
+we uploaded (taken from the upload's response by a follow-up label step: the server's
+algorithm is its own, so it cannot be predicted). The live read selects ``contentHash``
+(no extra request); when it still equals the recorded one, our label is trusted. When it
+differs (the code was re-uploaded out of band, e.g. the SDK's ``recipes.update(path=...)``,
+which keeps the labels), when either label is missing (uploaded by the SDK or by hand, or by
+an adaptive-plan that did not record the server hash yet), the recipe is downloaded instead
+(``live_downloads``) and hashed the same way as the manifest's files: drift sees the new
+code, and adopting it plans no re-upload of identical code (until the next upload or label
+update records both labels again, each plan downloads that recipe). ``labels`` is the user's
+labels without those two, read with ``withProtected: false`` so server-set labels never show.
+``entrypoint``/``config_entrypoint`` default to ``main.py``/``config.py`` and ``description``
+null is ``""``. Imports only ``model`` and ``kinds.base``.
 """
 
 from __future__ import annotations
@@ -27,12 +34,14 @@ from adaptive_plan.kinds.base import Kind, LiveData, StepSpec
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.errors import ConfigError
 from adaptive_plan.model.manifest import Manifest
-from adaptive_plan.model.plan import AttrChange, Poll
+from adaptive_plan.model.plan import AttrChange, Poll, output_of
 from adaptive_plan.model.recipe_content import digest, is_recipe_file, unpack_zip
 from adaptive_plan.model.resource import Resource
 
 ALIAS = "recipe"
 HASH_LABEL = "adaptive-plan/content-hash"
+SERVER_HASH_LABEL = "adaptive-plan/server-content-hash"
+OWN_LABELS = (HASH_LABEL, SERVER_HASH_LABEL)
 DEFAULT_ENTRYPOINT = "main.py"
 DEFAULT_CONFIG_ENTRYPOINT = "config.py"
 
@@ -72,7 +81,7 @@ class RecipeKind(Kind):
     ownership = "prune"
     live_scope = "project"
     scoped_query = """customRecipes(project: $KEY, filter: {}) {
-    id key name description entrypoint configEntrypoint builtin global
+    id key name description entrypoint configEntrypoint builtin global contentHash
     labels(withProtected: false) { key value }
   }"""
 
@@ -106,10 +115,11 @@ class RecipeKind(Kind):
         return resources
 
     def live_downloads(self, data: LiveData) -> list[str]:
+        """The recipes whose hash label cannot be trusted (see the module docstring)."""
         return [
             download_path(project_key, recipe["key"])
             for project_key, recipe in _own_recipes(data)
-            if not any(label["key"] == HASH_LABEL for label in recipe.get("labels") or [])
+            if _recorded_hash(recipe) is None
         ]
 
     def from_live(self, data: LiveData) -> list[Resource]:
@@ -117,7 +127,9 @@ class RecipeKind(Kind):
         for project_key, recipe in _own_recipes(data):
             project_address = Address("project", project_key)
             labels = {label["key"]: label["value"] for label in recipe.get("labels") or []}
-            content_hash = labels.pop(HASH_LABEL, None)
+            for own in OWN_LABELS:
+                labels.pop(own, None)
+            content_hash = _recorded_hash(recipe)
             if content_hash is None:
                 content_hash = _downloaded_hash(data, project_key, recipe["key"])
             resources.append(
@@ -132,7 +144,12 @@ class RecipeKind(Kind):
                         "config_entrypoint": recipe.get("configEntrypoint") or DEFAULT_CONFIG_ENTRYPOINT,
                         "labels": labels,
                     },
-                    identity={"project": project_key, "key": recipe["key"], "id": recipe.get("id")},
+                    identity={
+                        "project": project_key,
+                        "key": recipe["key"],
+                        "id": recipe.get("id"),
+                        "server_hash": recipe.get("contentHash"),
+                    },
                 )
             )
         return resources
@@ -145,7 +162,8 @@ class RecipeKind(Kind):
         for attr, field in FIELDS.items():
             if attr != "name" and attrs.get(attr):
                 recipe_input[field] = attrs[attr]
-        recipe_input["labels"] = _label_input(attrs.get("labels") or {}, attrs.get("content_hash"))
+        labels = attrs.get("labels") or {}
+        recipe_input["labels"] = _label_input(labels, attrs.get("content_hash"))
         return (
             StepSpec(
                 verb="create",
@@ -156,6 +174,7 @@ class RecipeKind(Kind):
                 probe=Poll(GET_RECIPE, {"project": project, "id": key}, "customRecipe.id", until=()),
                 description=f"upload recipe {key} to project {project}",
             ),
+            _record_server_hash(project, key, labels, attrs.get("content_hash"), "createCustomRecipe"),
         )
 
     def update_steps(
@@ -168,22 +187,24 @@ class RecipeKind(Kind):
             if attr in paths:
                 update[field] = desired.attrs[attr]
         code_changed = "content_hash" in paths
+        labels = desired.attrs["labels"] if "labels" in desired.attrs else actual.attrs.get("labels") or {}
+        content_hash = desired.attrs.get("content_hash")
         if code_changed or "labels" in paths:
-            labels = (
-                desired.attrs["labels"] if "labels" in desired.attrs else actual.attrs.get("labels") or {}
-            )
-            update["labels"] = _label_input(labels, desired.attrs.get("content_hash"))
+            # unchanged code: the live code is what we hash, so the server's hash of it is recorded now
+            server_hash = None if code_changed else actual.identity.get("server_hash")
+            update["labels"] = _label_input(labels, content_hash, server_hash)
         if not update and not code_changed:
             return ()
-        return (
-            StepSpec(
-                verb="upload" if code_changed else "update",
-                document=UPDATE_RECIPE,
-                variables={"project": project, "id": key, "input": update, "file": None},
-                uploads={"file": desired.identity["path"]} if code_changed else {},
-                description=f"{'re-upload' if code_changed else 'update'} recipe {key} in project {project}",
-            ),
+        step = StepSpec(
+            verb="upload" if code_changed else "update",
+            document=UPDATE_RECIPE,
+            variables={"project": project, "id": key, "input": update, "file": None},
+            uploads={"file": desired.identity["path"]} if code_changed else {},
+            description=f"{'re-upload' if code_changed else 'update'} recipe {key} in project {project}",
         )
+        if not code_changed:
+            return (step,)
+        return (step, _record_server_hash(project, key, labels, content_hash, "updateCustomRecipe"))
 
     def delete_steps(self, actual: Resource) -> Sequence[StepSpec]:
         project, key = actual.identity["project"], actual.identity["key"]
@@ -218,16 +239,49 @@ class RecipeKind(Kind):
 
 
 def _user_labels(labels: dict[str, Any]) -> dict[str, str]:
-    """Declared labels as strings, without our own content-hash label."""
-    return {str(key): str(value) for key, value in sorted(labels.items()) if key != HASH_LABEL}
+    """Declared labels as strings, without our own content-hash labels."""
+    return {str(key): str(value) for key, value in sorted(labels.items()) if key not in OWN_LABELS}
 
 
-def _label_input(labels: dict[str, str], content_hash: str | None) -> list[dict[str, str]]:
-    """The full ``[LabelInput]`` list: the user's labels plus the content-hash label."""
-    items = [{"key": key, "value": value} for key, value in sorted(labels.items())]
+def _label_input(
+    labels: dict[str, str], content_hash: str | None, server_hash: Any = None
+) -> list[dict[str, Any]]:
+    """The full ``[LabelInput]`` list: the user's labels plus our content-hash labels
+    (``server_hash`` may be an ``output_of`` reference to the upload's response)."""
+    items: list[dict[str, Any]] = [{"key": key, "value": value} for key, value in sorted(labels.items())]
     if content_hash:
         items.append({"key": HASH_LABEL, "value": content_hash})
+        if server_hash:
+            items.append({"key": SERVER_HASH_LABEL, "value": server_hash})
     return items
+
+
+def _record_server_hash(
+    project: str, key: str, labels: dict[str, str], content_hash: str | None, mutation: str
+) -> StepSpec:
+    """After an upload: label the recipe with the server's ``contentHash`` of it (from step 1's
+    response), so the live read can tell our upload from a later one made out of band."""
+    server_hash = output_of(1, f"{mutation}.contentHash")
+    return StepSpec(
+        verb="update(labels)",
+        document=UPDATE_RECIPE,
+        variables={
+            "project": project,
+            "id": key,
+            "input": {"labels": _label_input(labels, content_hash, server_hash)},
+            "file": None,
+        },
+        description=f"record the server's content hash of recipe {key} in project {project}",
+    )
+
+
+def _recorded_hash(recipe: dict[str, Any]) -> str | None:
+    """Our content-hash label, when the server's hash recorded beside it is still the live one."""
+    labels = {label["key"]: label["value"] for label in recipe.get("labels") or []}
+    ours, recorded = labels.get(HASH_LABEL), labels.get(SERVER_HASH_LABEL)
+    if ours is None or recorded is None or recorded != recipe.get("contentHash"):
+        return None
+    return ours
 
 
 def download_path(project: str, key: str) -> str:

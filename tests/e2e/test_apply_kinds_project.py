@@ -70,10 +70,12 @@ def test_recipe(cli: Cli, sdk: Any) -> None:
     key = f"rec-{cli.sfx}"
     life = Lifecycle(cli, "010-recipe", f"project.{key}/recipe.train")
     created = ['+ description: "First version."', '+ labels: {"stage": "dev"}', "+ content_hash: "]
-    life.create(created, ["CreateProject", "CreateCustomRecipe"])
-    changed = ["upload", "~ content_hash: ", '~ description: "First version." → "Second version."']
+    # each upload is followed by a label step recording the server's contentHash of it
+    life.create(created, ["CreateProject", "CreateCustomRecipe", "UpdateCustomRecipe"])
+    changed = ["upload → update(labels)", "~ content_hash: "]
+    changed += ['~ description: "First version." → "Second version."']
     changed += ['+ labels.owner: "ml"', '~ labels.stage: "dev" → "prod"']
-    life.update(changed, ["UpdateCustomRecipe"])
+    life.update(changed, ["UpdateCustomRecipe", "UpdateCustomRecipe"])
     uploaded = sdk.recipes.get(recipe_key="train", project=key)
     assert 'print("v2")' in (uploaded.content or ""), uploaded
     sdk.recipes.update(recipe_key="train", project=key, description="By hand")

@@ -277,13 +277,6 @@ def test_a_declared_share_change_keeps_a_co_owner_an_owner(cli, org, sdk, tmp_pa
     assert _changes(cli, manifest) == [("project.co-owned/share.ml", "delete", ["role"])]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cannot round-trip: a recipe uploaded by adaptive-plan keeps its content-hash label when the "
-    "SDK later re-uploads its code without labels (recipes.update(path=...)); the label then names the "
-    "old code, which plan/drift trust without downloading, so drift misses the change and the export "
-    "of the new code plans a re-upload of identical code",
-)
 def test_code_re_uploaded_by_the_sdk_over_an_adaptive_plan_recipe(cli, org, sdk, tmp_path) -> None:
     source = _write(tmp_path / "managed", {"code/main.py": "VERSION = 1\n"})
     (source / "m.yaml").write_text(

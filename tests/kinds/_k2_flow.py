@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from adaptive_plan.api.client import AdaptiveClient
+from adaptive_plan.apply.requests import fill_outputs
 from adaptive_plan.kinds import KINDS
 from adaptive_plan.kinds.base import Kind, StepSpec
 from adaptive_plan.live.reader import read_live_state
@@ -75,9 +76,12 @@ def run_steps(
     client: AdaptiveClient, steps: Iterable[StepSpec], environ: dict[str, str] | None = None
 ) -> None:
     env = dict(os.environ if environ is None else environ)
-    for step in steps:
+    outputs: dict[Any, Any] = {}  # step number (1-based) -> response, for output_of(n, path)
+    for number, step in enumerate(steps, start=1):
         uploads = {name: _upload(path) for name, path in step.uploads.items()}
-        client.execute(step.document, resolve_secrets(step.variables, env), uploads=uploads or None)
+        variables = fill_outputs(step.variables, outputs)
+        variables = resolve_secrets(variables, env)
+        outputs[number] = client.execute(step.document, variables, uploads=uploads or None)
         if step.poll is not None:
             wait_for(client, step.poll)
 

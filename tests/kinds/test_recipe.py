@@ -46,7 +46,8 @@ def _address(project: str, key: str) -> Address:
 def test_upload_then_every_managed_attribute_is_equal(client, project, tmp_path) -> None:
     manifest = _manifest(tmp_path, project)
     wanted = desired_of(manifest, KIND)[_address(project, "sft")]
-    (create,) = KIND.create_steps(wanted)
+    create, record = KIND.create_steps(wanted)
+    assert record.verb == "update(labels)" and not record.uploads  # the server's contentHash, recorded
     assert create.uploads == {"file": str(tmp_path / "recipes" / "sft")}
     assert create.idempotent is False and create.probe is not None
     live = converge(client, KIND, manifest)
@@ -65,10 +66,11 @@ def test_only_a_code_change_reuploads(client, project, tmp_path) -> None:
     wanted, actual = desired_of(changed, KIND)[address], live_of(client, KIND)[address]
     changes = KIND.compare(wanted, actual)
     assert [change.path for change in changes] == ["content_hash"]
-    (step,) = KIND.update_steps(wanted, actual, changes)
+    step, record = KIND.update_steps(wanted, actual, changes)
     assert step.verb == "upload" and step.uploads == {"file": str(tmp_path / "recipes" / "sft")}
     assert {"key": HASH_LABEL, "value": wanted.attrs["content_hash"]} in step.variables["input"]["labels"]
-    run_steps(client, [step])
+    assert record.verb == "update(labels)"
+    run_steps(client, [step, record])
     assert_converged(client, KIND, changed)
 
 
