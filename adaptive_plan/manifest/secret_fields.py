@@ -30,9 +30,10 @@ from typing import Any
 
 import jsonschema
 
+from adaptive_plan.kinds import TOP_SECTIONS
 from adaptive_plan.manifest.diagnostics import Collector
 from adaptive_plan.manifest.schema import manifest_schema
-from adaptive_plan.manifest.yaml_loader import LIST_SECTIONS, Path
+from adaptive_plan.manifest.yaml_loader import Path
 from adaptive_plan.model.secrets import Sensitive
 
 SECRET = "x-secret"
@@ -53,7 +54,7 @@ def check_secret_fields(
 ) -> None:
     """Report literals in credential fields and ``secret()`` values (``found``) outside them."""
     root = manifest_schema()
-    for section in LIST_SECTIONS:
+    for section in TOP_SECTIONS:
         items = document.get(section)
         node = root["properties"].get(section)
         if isinstance(items, list) and node is not None and _holds_secret(_key(node)):
