@@ -53,6 +53,8 @@ def fill_outputs(value: Any, outputs: Mapping[str, Mapping[str, Any]]) -> Any:
         if len(value) == 1 and isinstance(ref, dict):
             data = outputs.get(ref["step"])
             found = value_at(data, ref["path"]) if data is not None else None
+            if found is None and "default" in ref:
+                return ref["default"]
             if found is None:
                 raise StepError(
                     f"the response of {ref['step']} did not carry {ref['path']} (the connection may have "

@@ -261,7 +261,9 @@ def _record_server_hash(
 ) -> StepSpec:
     """After an upload: label the recipe with the server's ``contentHash`` of it (from step 1's
     response), so the live read can tell our upload from a later one made out of band."""
-    server_hash = output_of(1, f"{mutation}.contentHash")
+    # "" when the upload's answer was lost (a probe found it applied): recorded as unknown, so
+    # the live read downloads the recipe until its next upload records the hash
+    server_hash = output_of(1, f"{mutation}.contentHash", default="")
     return StepSpec(
         verb="update(labels)",
         document=UPDATE_RECIPE,

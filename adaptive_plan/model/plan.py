@@ -16,15 +16,23 @@ from adaptive_plan.model import secrets
 OUTPUT_REF = "$output"
 
 
-def output_of(step: int | str, path: str) -> dict[str, Any]:
+_NO_DEFAULT: Any = object()
+
+
+def output_of(step: int | str, path: str, default: Any = _NO_DEFAULT) -> dict[str, Any]:
     """A variable value taken from an earlier step's response, filled in by apply.
 
     Kinds write ``output_of(1, "createIntegration.id")`` (the 1-based number of a step
     of the same change); the planner turns the number into that step's id, and the
     executor substitutes the value at ``path`` of that step's ``data``. This is how a
-    step can use a server-made id that does not exist until apply runs.
+    step can use a server-made id that does not exist until apply runs. With ``default``,
+    a response without that value (a create whose answer was lost and that a probe found
+    applied) gives ``default`` instead of failing the step.
     """
-    return {OUTPUT_REF: {"step": step, "path": path}}
+    ref: dict[str, Any] = {"step": step, "path": path}
+    if default is not _NO_DEFAULT:
+        ref["default"] = default
+    return {OUTPUT_REF: ref}
 
 
 class Action(str, Enum):

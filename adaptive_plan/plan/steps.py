@@ -19,7 +19,7 @@ from typing import Any
 from adaptive_plan.kinds.base import StepSpec
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.errors import PlanError
-from adaptive_plan.model.plan import OUTPUT_REF, Step, output_of
+from adaptive_plan.model.plan import OUTPUT_REF, Step
 from adaptive_plan.model.secrets import Sensitive
 from adaptive_plan.plan.diff import DraftChange
 
@@ -83,7 +83,7 @@ def _absolute_outputs(value: Any, address: str) -> Any:
     if isinstance(value, dict):
         ref = value.get(OUTPUT_REF)
         if len(value) == 1 and isinstance(ref, dict) and isinstance(ref.get("step"), int):
-            return output_of(f"{address}#{ref['step']}", ref["path"])
+            return {OUTPUT_REF: {**ref, "step": f"{address}#{ref['step']}"}}
         return {key: _absolute_outputs(item, address) for key, item in value.items()}
     if isinstance(value, list):
         return [_absolute_outputs(item, address) for item in value]
