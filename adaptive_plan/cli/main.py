@@ -12,7 +12,6 @@ import sys
 import click
 
 from adaptive_plan import __version__
-from adaptive_plan.api.scrub import strip_userinfo
 from adaptive_plan.model.errors import AdaptivePlanError
 
 # Command modules, each exposing ``command`` (a click.Command). Order is help order.
@@ -33,13 +32,20 @@ class LazyErrorMappingGroup(click.Group):
         try:
             return super().invoke(ctx)
         except AdaptivePlanError as error:
-            click.echo(f"Error: {strip_userinfo(str(error))}", err=True)
-            sys.exit(1)
+            _fail(error)
         except Exception as error:  # API errors come from a room that cannot import model
             if type(error).__module__.startswith("adaptive_plan.api"):
-                click.echo(f"Error: {strip_userinfo(str(error))}", err=True)
-                sys.exit(1)
+                _fail(error)
             raise
+
+
+def _fail(error: Exception) -> None:
+    """Print the error (never with URL user-info) and exit 1. ``api.scrub`` is imported here,
+    not at the top: the ``api`` package loads httpx, which ``emulator`` starts without."""
+    from adaptive_plan.api.scrub import strip_userinfo
+
+    click.echo(f"Error: {strip_userinfo(str(error))}", err=True)
+    sys.exit(1)
 
 
 def _load(name: str) -> click.Command | None:
