@@ -14,7 +14,7 @@ from adaptive_plan.kinds import KINDS
 from adaptive_plan.kinds.integration import CREATE_INTEGRATION
 from adaptive_plan.kinds.metric import CREATE_METRIC
 from adaptive_plan.kinds.project import CREATE_PROJECT, UPDATE_PROJECT
-from adaptive_plan.kinds.recipe import CREATE_RECIPE, HASH_LABEL, UPDATE_RECIPE
+from adaptive_plan.kinds.recipe import CREATE_RECIPE, HASH_LABEL, SERVER_HASH_LABEL, UPDATE_RECIPE
 from adaptive_plan.kinds.share import SHARE_PROJECT
 from adaptive_plan.kinds.team import CREATE_TEAM
 from adaptive_plan.live.reader import read_live_state
@@ -28,11 +28,16 @@ RECIPE_HASH = digest([("train.py", RECIPE)])
 
 
 def _upload_recipe(client: AdaptiveClient, project: str, key: str, labels: list[dict]) -> None:
-    client.execute(
+    """Upload as adaptive-plan does: with the hash label, then the server's contentHash beside it."""
+    created = client.execute(
         CREATE_RECIPE,
         {"project": project, "input": {"key": key, "name": key.title(), "labels": labels}, "file": None},
         uploads={"file": ("train.py", RECIPE, "text/x-python")},
     )
+    if labels:
+        server = {"key": SERVER_HASH_LABEL, "value": created["createCustomRecipe"]["contentHash"]}
+        variables = {"project": project, "id": key, "input": {"labels": [*labels, server]}, "file": None}
+        client.execute(UPDATE_RECIPE, variables)
 
 
 @pytest.fixture(scope="module")
