@@ -5,7 +5,8 @@ the first step of a change waits for the last step of every change it depends on
 change with no steps passes its own dependencies through). Identical steps (same
 operation, document, variables and uploads) become one step with the union of their
 ``after``: that is how several share changes become one ``shareProject``; every change
-that produced it lists the same step. Pure.
+that produced it lists the same step. Only steps of *different* changes merge: a change
+that sends the same call twice means it in that order. Pure.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def assemble_steps(
         for number, spec in enumerate(drafts[address].specs, start=1):
             identity = _identity(spec)
             builder = builders.get(by_identity.get(identity, ""))
-            if builder is None:
+            if builder is None or builder.address == str(address):  # a repeat inside one change is a new call
                 builder = _Builder(f"{address}#{number}", str(address), spec)
                 builders[builder.id] = builder
                 by_identity[identity] = builder.id
