@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any
 
-from adaptive_plan.api.errors import ApiError
+from adaptive_plan.api.errors import ApiError, NotFoundError
 from adaptive_plan.apply.report import ApplyReport
 from adaptive_plan.apply.requests import Scrub, StepError, fill_outputs, read_uploads, resolve
 from adaptive_plan.apply.waiting import make_probe, wait_for
@@ -111,6 +111,8 @@ class _Runner:
         scrub = Scrub([step.variables, *(p.variables for p in (step.probe, step.poll) if p)], self.environ)
         try:
             self._call(step, scrub)
+        except NotFoundError as error:
+            return None if step.absent_ok else scrub(str(error))
         except ApiError as error:
             return scrub(str(error))
         except StepError as error:

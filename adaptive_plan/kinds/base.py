@@ -39,6 +39,7 @@ class StepSpec:
     probe: Poll | None = None
     poll: Poll | None = None
     description: str = ""
+    absent_ok: bool = False
 
     @property
     def operation(self) -> str:

@@ -87,6 +87,10 @@ class Step:
     ``idempotent``: safe to re-send when the outcome is unknown; otherwise apply re-reads
     with ``probe`` (a document whose non-empty ``data`` means the create already happened).
     ``poll``: wait condition after the call (e.g. deployment ONLINE).
+    ``absent_ok``: the step removes something (a delete, or what a delete needs first, or a
+    team membership): the server answering "not found" means it is already gone, which is
+    the goal, so apply counts it as done. That is how a delete whose answer was lost (and
+    was retried) succeeds.
     """
 
     id: str
@@ -101,6 +105,7 @@ class Step:
     probe: Poll | None = None
     poll: Poll | None = None
     description: str = ""
+    absent_ok: bool = False
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ only ``model`` and ``kinds``.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from adaptive_plan.kinds.base import Kind, StepSpec
@@ -126,7 +126,7 @@ def _replace(
         instead = behaviour.note or "it cannot be deleted"
         note = f"this change needs a replacement, but {instead}; nothing will be sent"
         return DraftChange(wanted.address, kind, Action.UPDATE, wanted, actual, shown, (), note, (note,))
-    specs = tuple(kind.delete_steps(actual)) + tuple(kind.create_steps(wanted))
+    specs = removal_steps(kind, actual) + tuple(kind.create_steps(wanted))
     forcing = ", ".join(change.path for change in shown if not change.sensitive)
     return DraftChange(
         address=wanted.address,
@@ -178,10 +178,16 @@ def _delete(kind: Kind, actual: Resource, live: LiveState, why: str) -> DraftCha
         action=Action.DELETE,
         actual=actual,
         attributes=attributes,
-        specs=tuple(kind.delete_steps(actual)),
+        specs=removal_steps(kind, actual),
         reason=f"{why}; {behaviour.note}" if behaviour.note else why,
         warnings=tuple(kind.warnings(None, actual, live)),
     )
+
+
+def removal_steps(kind: Kind, actual: Resource) -> tuple[StepSpec, ...]:
+    """The kind's delete steps, each marked ``absent_ok``: once the object is gone (deleted by an
+    earlier attempt whose answer was lost, or by hand), "not found" is the goal reached."""
+    return tuple(replace(spec, absent_ok=True) for spec in kind.delete_steps(actual))
 
 
 def _warn(kind: Kind, wanted: Resource, actual: Resource, live: LiveState) -> tuple[str, ...]:

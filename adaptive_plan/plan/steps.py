@@ -31,6 +31,7 @@ class _Builder:
     address: str
     spec: StepSpec
     after: list[str] = field(default_factory=list)
+    absent_ok: bool = True  # only when every merged spec says so
 
     def freeze(self) -> Step:
         spec = self.spec
@@ -47,6 +48,7 @@ class _Builder:
             probe=spec.probe,
             poll=spec.poll,
             description=spec.description,
+            absent_ok=self.absent_ok,
         )
 
 
@@ -70,6 +72,7 @@ def assemble_steps(
                 builder = _Builder(f"{address}#{number}", str(address), spec)
                 builders[builder.id] = builder
                 by_identity[identity] = builder.id
+            builder.absent_ok = builder.absent_ok and spec.absent_ok
             builder.after.extend([ids[-1]] if ids else waits)
             ids.append(builder.id)
         own[address] = ids
