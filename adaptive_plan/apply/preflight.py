@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from adaptive_plan.model.plan import Action, Change, Plan
+from adaptive_plan.model.plan import Change, Plan
 from adaptive_plan.model.secrets import secret_names
 
 
@@ -46,8 +46,8 @@ def missing_secrets_message(plan: Plan, environ: Mapping[str, str] | None = None
 
 
 def deletions(plan: Plan) -> list[Change]:
-    """Changes that would delete something (deletes and replaces that have steps)."""
-    return [c for c in plan.changes if c.action in (Action.DELETE, Action.REPLACE) and c.steps]
+    """Changes that would delete an object (``Change.destroys``); removing access is not one."""
+    return [change for change in plan.changes if change.destroys]
 
 
 def _where(address: str, source: str | None) -> str:

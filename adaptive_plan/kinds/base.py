@@ -74,10 +74,14 @@ class DeleteBehaviour:
 
     ``note`` is shown in the plan: "teams cannot be deleted through the API" or
     "projects are archived, not deleted".
+    ``withdraws_access``: deleting one only takes away access (a project share); the object
+    that held it stays, so it restores the declared access list and is not one of the
+    deletions ``--allow-delete`` guards (DESIGN.md section 3).
     """
 
     possible: bool = True
     note: str = ""
+    withdraws_access: bool = False
 
 
 class Kind:

@@ -28,7 +28,7 @@ from dataclasses import replace
 from typing import Any
 
 from adaptive_plan.kinds._shared import key_of, live_list, project_entries, step
-from adaptive_plan.kinds.base import Kind, LiveData, StepSpec
+from adaptive_plan.kinds.base import DeleteBehaviour, Kind, LiveData, StepSpec
 from adaptive_plan.kinds.project import owner_of
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.manifest import Manifest
@@ -51,6 +51,8 @@ class ShareKind(Kind):
     section = "shares"
     identity_fields = ("team",)
     ownership = "exclusive"
+    # An unshare restores the declared access list; the project stays: no --allow-delete needed.
+    delete_behaviour = DeleteBehaviour(withdraws_access=True)
     live_query = (
         f"share_active: projects(filter: {{isArchived: false}}) {{ {SHARE_FIELDS} }} "
         f"share_archived: projects(filter: {{isArchived: true}}) {{ {SHARE_FIELDS} }}"

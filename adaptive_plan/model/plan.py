@@ -115,6 +115,7 @@ class Change:
     ``reason``: for display only, never for apply decisions.
     ``warnings``: shown with the change (e.g. a detach that deletes a model from storage).
     ``depends_on``: addresses this change waits for (creation order; reversed for deletes).
+    ``withdraws_access``: a delete that only takes access away (an unshare); see ``destroys``.
     """
 
     address: str
@@ -126,6 +127,15 @@ class Change:
     reason: str = ""
     warnings: tuple[str, ...] = ()
     source: str | None = None
+    withdraws_access: bool = False
+
+    @property
+    def destroys(self) -> bool:
+        """Deletes an object (grader, recipe, metric, deployment, model, integration, user,
+        project archive): a delete or replace that sends something and is not an access removal.
+        These are what ``apply`` refuses without ``--allow-delete``."""
+        deleting = self.action in (Action.DELETE, Action.REPLACE) and bool(self.steps)
+        return deleting and not self.withdraws_access
 
 
 @dataclass

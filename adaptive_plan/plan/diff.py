@@ -37,6 +37,7 @@ class DraftChange:
     specs: tuple[StepSpec, ...] = ()
     reason: str = ""
     warnings: tuple[str, ...] = ()
+    withdraws_access: bool = False
 
 
 @dataclass
@@ -181,6 +182,7 @@ def _delete(kind: Kind, actual: Resource, live: LiveState, why: str) -> DraftCha
         specs=removal_steps(kind, actual),
         reason=f"{why}; {behaviour.note}" if behaviour.note else why,
         warnings=tuple(kind.warnings(None, actual, live)),
+        withdraws_access=behaviour.withdraws_access,
     )
 
 

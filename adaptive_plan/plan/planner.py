@@ -107,6 +107,7 @@ def _change(draft: DraftChange, steps: tuple[Step, ...], graph: Graph) -> Change
         reason=draft.reason,
         warnings=draft.warnings + _silent(draft),
         source=str(source) if source is not None else None,
+        withdraws_access=draft.withdraws_access,
     )
 
 

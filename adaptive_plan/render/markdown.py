@@ -42,7 +42,7 @@ def render_plan_markdown(
     head = _title(plan, target_url) + _summary_tables(plan)
     budget = _Budget(limit - _size(head) - 600)  # 600: the truncation notes
     shown = [change for change in plan.changes if change.action is not Action.NOOP]
-    doomed = [change for change in shown if change.action in (Action.DELETE, Action.REPLACE)]
+    doomed = [change for change in shown if change.destroys]  # removing access is not listed
     deletions = budget.take([f"- `{_code(change.address)}`\n" for change in doomed], share=0.25)
     every_warning = [*_secrets_line(unset_secrets), *_all_warnings(plan, warnings)]
     notes = budget.take([f"- {_inline(text)}\n" for text in every_warning], share=0.15)

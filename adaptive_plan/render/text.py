@@ -128,4 +128,4 @@ def _unmanaged(addresses: Iterable[str], palette: Palette) -> list[str]:
 
 
 def _deletes(change: Change) -> bool:
-    return change.action in (Action.DELETE, Action.REPLACE) and bool(change.steps)
+    return change.destroys
