@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from adaptive_plan.kinds.base import StepSpec
@@ -140,6 +140,29 @@ def live_list(data: Mapping[str, Any], alias: str) -> list[dict[str, Any]]:
     """``data[alias]`` as a list of objects (missing or null -> [])."""
     value = data.get(alias)
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def keep_live_hint(changes: Iterable[AttrChange]) -> str:
+    """What to declare instead of changes that can never be applied: their live values."""
+    shown = [change for change in changes if not change.sensitive]
+    values = ", ".join(f"{change.path}: {json.dumps(change.before, default=str)}" for change in shown)
+    return f"declare the live value ({values}) or leave it out to stop managing it"
+
+
+def expand(change: AttrChange) -> list[AttrChange]:
+    """Split a map-valued change into one line per changed leaf (``placement.max_ttft_ms``).
+
+    Lists stay whole: a present list is exclusive, so it is shown as before → after.
+    """
+    before, after = change.before, change.after
+    if change.sensitive or not (isinstance(before, dict) and isinstance(after, dict)):
+        return [change]
+    lines: list[AttrChange] = []
+    for key in sorted(set(before) | set(after), key=str):
+        old, new = before.get(key), after.get(key)
+        if old != new:
+            lines.extend(expand(AttrChange(f"{change.path}.{key}", old, new)))
+    return lines or [change]
 
 
 def compare_attrs(

@@ -208,6 +208,13 @@ class Kind:
                 changes.append(AttrChange(path=path, before=before, after=after))
         return changes
 
+    def cannot_apply(self, desired: Resource, actual: Resource, changes: Sequence[AttrChange]) -> list[str]:
+        """Why some of these attribute changes can never be applied (the API has no call for
+        them), each saying what to declare instead. The plan refuses with them: a change nothing
+        can send would show on every plan. Default: none (the engine still refuses an update
+        whose ``update_steps`` send nothing)."""
+        return []
+
     def requires_replace(self, changes: Sequence[AttrChange]) -> bool:
         """Whether these attribute changes can only be made by deleting and re-creating."""
         return False

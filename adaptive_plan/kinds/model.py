@@ -29,7 +29,9 @@ from adaptive_plan.kinds._shared import (
     create,
     entries,
     exists_probe,
+    expand,
     fail,
+    keep_live_hint,
     live_list,
     lower,
     pick,
@@ -221,22 +223,22 @@ class ModelKind(Kind):
         key = actual.address.key
         return [step("delete", DELETE_MODEL, {"input": {"model": key}}, f"delete {key} everywhere")]
 
-    def warnings(self, desired: Resource | None, actual: Resource | None, live: Any) -> list[str]:
-        if desired is None or actual is None:
-            return []
-        notes = []
-        changed = {change.path for change in self.compare(desired, actual)}
-        if "external" in changed:
-            notes.append(
-                f"{desired.address}: an external model's provider settings cannot be changed through the "
-                "API; nothing will be sent (delete and re-add the model by hand: deleteModel removes it "
-                "from every project)"
+    def cannot_apply(self, desired: Resource, actual: Resource, changes: Sequence[AttrChange]) -> list[str]:
+        """A rename and an external model's provider settings: no mutation takes them after
+        ``addExternalModel``. A replace (deleteModel + addExternalModel) is not planned: deleteModel
+        removes the model from every project, taking its deployments and graders' judge with it."""
+        problems = []
+        renamed = [change for change in changes if change.path == "name"]
+        if renamed:
+            problems.append(f"a registry model cannot be renamed through the API: {keep_live_hint(renamed)}")
+        provider = [leaf for change in changes if change.path == "external" for leaf in expand(change)]
+        if provider:
+            problems.append(
+                "an external model's provider settings cannot be changed through the API: "
+                f"{keep_live_hint(provider)}; for another model, declare it under a new key and "
+                "point its deployments and judges at it"
             )
-        if "name" in changed:
-            notes.append(
-                f"{desired.address}: a registry model cannot be renamed through the API; nothing will be sent"
-            )
-        return notes
+        return problems
 
     # --- export -------------------------------------------------------------
     def to_manifest(self, resource: Resource) -> dict[str, Any]:

@@ -1,8 +1,8 @@
 """Projects (ADAPTIVE_API.md 4.1): address ``project.KEY``.
 
 Attrs: ``name``, ``description`` (the server stores ``null`` as ``""``), ``team`` (the owning
-team, read from the owner share; creation-only: a change is shown with a warning and no
-step, because the API cannot move a project), and, live only, ``archived``.
+team, read from the owner share; creation-only: the API cannot move a project, so the plan
+refuses a change and says to declare the live team), and, live only, ``archived``.
 
 There is no delete: pruning a project archives it (``updateProject(isArchived: true)``).
 Archived projects are read too (request 1 reads both lists), because a declared project
@@ -17,7 +17,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from adaptive_plan.kinds._shared import create, entries, exists_probe, key_of, live_list, pick, step, text
+from adaptive_plan.kinds._shared import (
+    create,
+    entries,
+    exists_probe,
+    keep_live_hint,
+    key_of,
+    live_list,
+    pick,
+    step,
+    text,
+)
 from adaptive_plan.kinds.base import DeleteBehaviour, Kind, LiveData, StepSpec
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.manifest import Manifest
@@ -126,15 +136,12 @@ class ProjectKind(Kind):
             step("archive", UPDATE_PROJECT, {"idOrKey": key, "input": {"isArchived": True}}, f"archive {key}")
         ]
 
-    def warnings(self, desired: Resource | None, actual: Resource | None, live: Any) -> list[str]:
-        if desired is None or actual is None or "team" not in desired.attrs:
+    def cannot_apply(self, desired: Resource, actual: Resource, changes: Sequence[AttrChange]) -> list[str]:
+        moved = [change for change in changes if change.path == "team"]
+        if not moved:
             return []
-        if desired.attrs["team"] == actual.attrs.get("team"):
-            return []
-        return [
-            f"{desired.address}: a project's team is set at creation only; it stays "
-            f"{actual.attrs.get('team')!r} (nothing will be sent)"
-        ]
+        why = "a project's team is set at creation only (the API cannot move a project)"
+        return [f"{why}: {keep_live_hint(moved)}"]
 
     # --- export -------------------------------------------------------------
     def to_manifest(self, resource: Resource) -> dict[str, Any]:

@@ -1,9 +1,9 @@
 """Teams (ADAPTIVE_API.md 4.2): address ``team.KEY``, attrs ``name``.
 
-The API has ``createTeam`` only: no update, no delete. A changed name is shown with a
-warning and no step. An undeclared live team is listed as unmanaged, and with ``prune: true``
-the plan says it cannot be deleted (DESIGN.md section 5: never silently nothing); the
-built-in ``default`` team is never listed.
+The API has ``createTeam`` only: no update, no delete. A changed name can never be applied,
+so the plan refuses it and says to declare the live name. An undeclared live team is listed
+as unmanaged, and with ``prune: true`` the plan says it cannot be deleted (DESIGN.md
+section 5: never silently nothing); the built-in ``default`` team is never listed.
 """
 
 from __future__ import annotations
@@ -11,7 +11,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from adaptive_plan.kinds._shared import BUILT_IN_TEAMS, create, entries, exists_probe, live_list, pick
+from adaptive_plan.kinds._shared import (
+    BUILT_IN_TEAMS,
+    create,
+    entries,
+    exists_probe,
+    keep_live_hint,
+    live_list,
+    pick,
+)
 from adaptive_plan.kinds.base import DeleteBehaviour, Kind, LiveData, StepSpec
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.manifest import Manifest
@@ -62,15 +70,11 @@ class TeamKind(Kind):
     ) -> Sequence[StepSpec]:
         return ()
 
-    def warnings(self, desired: Resource | None, actual: Resource | None, live: Any) -> list[str]:
-        if desired is None or actual is None or "name" not in desired.attrs:
+    def cannot_apply(self, desired: Resource, actual: Resource, changes: Sequence[AttrChange]) -> list[str]:
+        renamed = [change for change in changes if change.path == "name"]
+        if not renamed:
             return []
-        if desired.attrs["name"] == actual.attrs.get("name"):
-            return []
-        return [
-            f"teams cannot be renamed through the API: {desired.address} keeps the name "
-            f"{actual.attrs.get('name')!r}; nothing will be sent"
-        ]
+        return [f"teams cannot be renamed through the API (no updateTeam): {keep_live_hint(renamed)}"]
 
     # --- export -------------------------------------------------------------
     def to_manifest(self, resource: Resource) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from adaptive_plan.kinds._shared import create, entries, exists_probe, key_of, live_list, step
+from adaptive_plan.kinds._shared import create, entries, exists_probe, keep_live_hint, key_of, live_list, step
 from adaptive_plan.kinds.base import Kind, LiveData, StepSpec
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.manifest import Manifest
@@ -149,11 +149,16 @@ class UserKind(Kind):
                 "adaptive-plan stores no secrets; create one with the API's createApiKey "
                 f"(user: {desired.address.key!r}) and keep it in your secret store"
             )
-        if desired is not None and actual is not None and _type_changed(desired, actual):
-            notes.append(
-                f"{desired.address}: a user's type cannot be changed through the API; nothing will be sent"
-            )
         return notes
+
+    def cannot_apply(self, desired: Resource, actual: Resource, changes: Sequence[AttrChange]) -> list[str]:
+        retyped = [change for change in changes if change.path == "service_account"]
+        if not retyped:
+            return []
+        return [
+            "a user's type (human or service account) cannot be changed through the API: "
+            f"{keep_live_hint(retyped)}, or declare the other type under another email"
+        ]
 
     # --- export -------------------------------------------------------------
     def to_manifest(self, resource: Resource) -> dict[str, Any]:
@@ -170,11 +175,6 @@ class UserKind(Kind):
             entry["service_account"] = True
         entry["teams"] = [{"team": t, "role": r} for t, r in sorted((attrs.get("teams") or {}).items())]
         return entry
-
-
-def _type_changed(desired: Resource, actual: Resource) -> bool:
-    wanted = desired.attrs.get("service_account")
-    return wanted is not None and wanted != actual.attrs.get("service_account")
 
 
 def _membership_steps(email: str, wanted: dict[str, str], current: dict[str, str]) -> list[StepSpec]:

@@ -9,10 +9,11 @@ only ``model`` and ``kinds``.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field, replace
-from typing import Any
+from dataclasses import dataclass, field
 
+from adaptive_plan.kinds._shared import expand, keep_live_hint
 from adaptive_plan.kinds.base import Kind, StepSpec
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.manifest import Manifest
@@ -20,8 +21,6 @@ from adaptive_plan.model.plan import Action, AttrChange
 from adaptive_plan.model.resource import Resource
 from adaptive_plan.model.secrets import secret_names
 from adaptive_plan.model.snapshot import LiveState
-
-_ABSENT: Any = None
 
 
 @dataclass(frozen=True)
@@ -38,6 +37,7 @@ class DraftChange:
     reason: str = ""
     warnings: tuple[str, ...] = ()
     withdraws_access: bool = False
+    refusals: tuple[str, ...] = ()  # why this change can never be applied (the plan refuses)
 
 
 @dataclass
@@ -92,6 +92,7 @@ def _create(kind: Kind, wanted: Resource, live: LiveState) -> DraftChange:
 
 def _update(kind: Kind, wanted: Resource, actual: Resource, live: LiveState, *, forced: bool) -> DraftChange:
     compared = list(kind.compare(wanted, actual))
+    refusals = tuple(kind.cannot_apply(wanted, actual, compared))
     resendable = kind.write_only - kind.create_only
     resent = [
         AttrChange(path, None, wanted.attrs[path], sensitive=True)
@@ -105,7 +106,10 @@ def _update(kind: Kind, wanted: Resource, actual: Resource, live: LiveState, *, 
     shown = tuple(_mark(line) for change in compared for line in expand(change)) + tuple(resent)
     reason = "" if compared else "--replace: re-sending write-only values"
     if kind.requires_replace(compared):
-        return _replace(kind, wanted, actual, live, shown)
+        return dataclasses.replace(_replace(kind, wanted, actual, live, shown), refusals=refusals)
+    specs = tuple(kind.update_steps(wanted, actual, every))
+    if not specs and not refusals and compared:  # nothing can send it: it would show on every plan
+        refusals = (_unsendable(compared),)
     return DraftChange(
         address=wanted.address,
         kind=kind,
@@ -113,9 +117,10 @@ def _update(kind: Kind, wanted: Resource, actual: Resource, live: LiveState, *, 
         desired=wanted,
         actual=actual,
         attributes=shown,
-        specs=tuple(kind.update_steps(wanted, actual, every)),
+        specs=specs,
         reason=reason,
         warnings=_warn(kind, wanted, actual, live),
+        refusals=refusals,
     )
 
 
@@ -125,8 +130,9 @@ def _replace(
     behaviour = kind.delete_behaviour
     if not behaviour.possible:
         instead = behaviour.note or "it cannot be deleted"
-        note = f"this change needs a replacement, but {instead}; nothing will be sent"
-        return DraftChange(wanted.address, kind, Action.UPDATE, wanted, actual, shown, (), note, (note,))
+        forcing = ", ".join(change.path for change in shown if not change.sensitive)
+        note = f"{forcing} can only change by a replacement, but {instead}: {keep_live_hint(shown)}"
+        return DraftChange(wanted.address, kind, Action.UPDATE, wanted, actual, shown, refusals=(note,))
     specs = removal_steps(kind, actual) + tuple(kind.create_steps(wanted))
     forcing = ", ".join(change.path for change in shown if not change.sensitive)
     return DraftChange(
@@ -189,27 +195,16 @@ def _delete(kind: Kind, actual: Resource, live: LiveState, why: str) -> DraftCha
 def removal_steps(kind: Kind, actual: Resource) -> tuple[StepSpec, ...]:
     """The kind's delete steps, each marked ``absent_ok``: once the object is gone (deleted by an
     earlier attempt whose answer was lost, or by hand), "not found" is the goal reached."""
-    return tuple(replace(spec, absent_ok=True) for spec in kind.delete_steps(actual))
+    return tuple(dataclasses.replace(spec, absent_ok=True) for spec in kind.delete_steps(actual))
+
+
+def _unsendable(changes: list[AttrChange]) -> str:
+    paths = ", ".join(change.path for change in changes)
+    return f"the API has no call that changes {paths}: {keep_live_hint(changes)}"
 
 
 def _warn(kind: Kind, wanted: Resource, actual: Resource, live: LiveState) -> tuple[str, ...]:
     return tuple(kind.warnings(wanted, actual, live))
-
-
-def expand(change: AttrChange) -> list[AttrChange]:
-    """Split a map-valued change into one line per changed leaf (``placement.max_ttft_ms``).
-
-    Lists stay whole: a present list is exclusive, so it is shown as before → after.
-    """
-    before, after = change.before, change.after
-    if change.sensitive or not (isinstance(before, dict) and isinstance(after, dict)):
-        return [change]
-    lines: list[AttrChange] = []
-    for key in sorted(set(before) | set(after), key=str):
-        old, new = before.get(key, _ABSENT), after.get(key, _ABSENT)
-        if old != new:
-            lines.extend(expand(AttrChange(f"{change.path}.{key}", old, new)))
-    return lines or [change]
 
 
 def _mark(change: AttrChange) -> AttrChange:

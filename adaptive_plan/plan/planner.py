@@ -53,6 +53,7 @@ def make_plan(manifest: Manifest, live: LiveState, kinds: Sequence[Kind], option
         drafts = {address: draft for address, draft in drafts.items() if address in keep}
         graph = {address: graph[address] & keep for address in keep}
         unmanaged = [address for address in unmanaged if any(address.is_within(t) for t in targets)]
+    _refuse(drafts.values())
     order = apply_order(graph)
     steps = assemble_steps(order, drafts, graph)
     return Plan(
@@ -109,6 +110,18 @@ def _change(draft: DraftChange, steps: tuple[Step, ...], graph: Graph) -> Change
         source=str(source) if source is not None else None,
         withdraws_access=draft.withdraws_access,
     )
+
+
+def _refuse(drafts: Iterable[DraftChange]) -> None:
+    """A change the API can never make would sit in every plan (and keep ``--detailed-exitcode``
+    at 2 forever): refuse the plan, naming where each is declared and what to declare instead."""
+    problems = []
+    for draft in drafts:
+        source = draft.desired.source if draft.desired is not None else None
+        where = f"{source}: " if source is not None else ""
+        problems += [f"{where}{draft.address}: {refusal}" for refusal in draft.refusals]
+    if problems:
+        raise PlanError("these changes can never be applied:\n" + "\n".join(sorted(problems)))
 
 
 def _silent(draft: DraftChange) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ from _k1_flow import (
     plan_json,
 )
 
-from adaptive_plan.model.errors import ManifestError
+from adaptive_plan.model.errors import ManifestError, PlanError
 from adaptive_plan.model.secrets import Sensitive
 
 CANARY = "sk-canary-7f3a9b1c5d"
@@ -85,9 +85,9 @@ def test_provider_settings_cannot_change_in_place(client, uniq, tmp_path) -> Non
     key = uniq("gpt")
     apply(client, load(tmp_path / "a", _external(key), ENV), ENV)
     manifest = load(tmp_path / "b", _external(key).replace("gpt-4o", "gpt-4.1"), ENV)
-    change = changes(plan(client, manifest))[f"model.{key}"]
-    assert change.steps == ()
-    assert any("cannot be changed" in warning for warning in change.warnings)
+    with pytest.raises(PlanError) as caught:  # it could never be sent: the plan refuses it
+        plan(client, manifest)
+    assert 'external.external_model_id: "gpt-4o"' in str(caught.value)
 
 
 def test_huggingface_import_waits_for_the_model_then_plan_is_empty(client, uniq, tmp_path) -> None:

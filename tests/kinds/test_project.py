@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from _k1_flow import actions, apply, assert_equal_live, assert_no_changes, changes, live_attrs, load, plan
 
 from adaptive_plan.api.client import AdaptiveClient
 from adaptive_plan.emulator.server import run_emulator
+from adaptive_plan.model.errors import PlanError
 
 
 def _project(key: str, extra: str = "") -> str:
@@ -52,13 +54,10 @@ def test_name_and_description_update_in_place(client, uniq, tmp_path) -> None:
 def test_team_is_creation_only(client, uniq, tmp_path) -> None:
     key, team = uniq("proj"), uniq("team")
     apply(client, load(tmp_path / "a", _project(key, "    team: default\n")))
-    change = changes(
-        plan(
-            client, load(tmp_path / "b", f"teams:\n  - key: {team}\n" + _project(key, f"    team: {team}\n"))
-        )
-    )
-    project = change[f"project.{key}"]
-    assert project.steps == () and any("creation only" in w for w in project.warnings)
+    moved = load(tmp_path / "b", f"teams:\n  - key: {team}\n" + _project(key, f"    team: {team}\n"))
+    with pytest.raises(PlanError) as caught:  # it could never be sent: the plan refuses it
+        plan(client, moved)
+    assert "creation only" in str(caught.value) and 'team: "default"' in str(caught.value)
 
 
 def test_prune_archives_then_declaring_it_again_unarchives(tmp_path) -> None:

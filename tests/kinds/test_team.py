@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from _k1_flow import actions, apply, assert_equal_live, assert_no_changes, changes, load, plan
+import pytest
+from _k1_flow import actions, apply, assert_equal_live, assert_no_changes, load, plan
 
 from adaptive_plan.apply.waiting import make_probe
 from adaptive_plan.kinds.team import TeamKind
+from adaptive_plan.model.errors import PlanError
 
 
 def test_create_then_plan_is_empty(client, uniq, tmp_path) -> None:
@@ -24,14 +26,12 @@ def test_name_defaults_to_key_and_undeclared_name_is_unmanaged(client, uniq, tmp
     assert_no_changes(client, load(tmp_path / "b", f"teams:\n  - key: {key}\n"))
 
 
-def test_rename_is_shown_with_a_warning_and_no_step(client, uniq, tmp_path) -> None:
+def test_rename_is_refused_with_the_live_name_to_declare(client, uniq, tmp_path) -> None:
     key = uniq("team")
     apply(client, load(tmp_path / "a", f"teams:\n  - key: {key}\n    name: Old\n"))
-    made = plan(client, load(tmp_path / "b", f"teams:\n  - key: {key}\n    name: New\n"))
-    change = changes(made)[f"team.{key}"]
-    assert [(a.path, a.before, a.after) for a in change.attributes] == [("name", "Old", "New")]
-    assert change.steps == ()
-    assert any("cannot be renamed" in warning for warning in change.warnings)
+    with pytest.raises(PlanError) as caught:
+        plan(client, load(tmp_path / "b", f"teams:\n  - key: {key}\n    name: New\n"))
+    assert "cannot be renamed" in str(caught.value) and 'name: "Old"' in str(caught.value)
 
 
 def test_team_made_with_the_sdk_is_adopted_and_undeclared_teams_are_listed_not_deleted(

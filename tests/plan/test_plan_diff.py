@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from plan_fakes import FakeKind, declare, live, manifest, res, standard_kinds
 
 from adaptive_plan.kinds.base import DeleteBehaviour
+from adaptive_plan.model.errors import PlanError
 from adaptive_plan.model.plan import Action, AttrChange
 from adaptive_plan.model.secrets import Sensitive, secret_token
 from adaptive_plan.plan.planner import PlanOptions, make_plan
@@ -191,17 +193,17 @@ def test_kind_warnings_reach_the_change() -> None:
     )
 
 
-def test_a_change_the_api_cannot_make_says_so() -> None:
+def test_a_change_the_api_cannot_make_is_refused_not_planned_forever() -> None:
     class NoUpdate(FakeKind):
         def update_steps(self, desired, actual, changes):
             return []
 
     kinds = standard_kinds(team=NoUpdate("team"))
-    plan = make_plan(
-        manifest(declare("team.a", name="new")), live(res("team.a", name="old")), kinds, PlanOptions()
-    )
-    assert plan.changes[0].steps == ()
-    assert plan.changes[0].warnings == ("the API has no call for this change; nothing will be sent",)
+    with pytest.raises(PlanError) as caught:
+        renamed = manifest(declare("team.a", name="new"))
+        make_plan(renamed, live(res("team.a", name="old")), kinds, PlanOptions())
+    assert "team.a: the API has no call that changes name" in str(caught.value)
+    assert 'declare the live value (name: "old")' in str(caught.value)
 
 
 def test_a_delete_lists_the_live_values_it_removes() -> None:

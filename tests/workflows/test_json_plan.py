@@ -31,8 +31,8 @@ def json_plan(run, *args: str, env: dict[str, str] | None = None, code: int = 2)
 @pytest.fixture(scope="module", autouse=True)
 def prod_teams(sdk) -> None:
     """The teams examples/multi-environment's prod vars share with, made by hand (official SDK)."""
-    for key in ("support", "qa"):
-        sdk.teams.create(key=key, name=key.upper())
+    sdk.teams.create(key="support", name="Customer Support")  # as examples/full names it
+    sdk.teams.create(key="qa", name="QA")
 
 
 def test_schema_is_valid_2020_12() -> None:
