@@ -9,8 +9,11 @@ changed membership and one ``removeTeamMember`` per removed one; ``deleteUser`` 
 delete) when pruned. The API key's own user is never pruned. Service accounts are created
 *without* an API key: the server shows a generated key once, and adaptive-plan stores no
 secrets, so the plan says how to make one instead of generating a key nobody can read.
-Soft-deleted users are not listed by the API, so a declared user that was deleted shows as
-a create, which the server refuses (the email is taken): reactivate it by hand.
+``deleteUser`` is a soft delete and the email stays taken, so a declared user that was deleted
+(pruned, or by hand) is *reactivated* (``reactivateUser``), never created again: the live read
+lists it with ``deleted: true``, the plan shows ``deleted: true → false`` and then the name and
+membership changes against what the user had. An undeclared deleted user is already as gone
+as a user can be: neither unmanaged nor pruned again (``unlisted``), nor exported.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ REMOVE_MEMBER = (
     "mutation RemoveTeamMember($input: TeamMemberRemove!) { removeTeamMember(input: $input) { id } }"
 )
 DELETE_USER = "mutation DeleteUser($user: IdOrKey!) { deleteUser(user: $user) { id } }"
+REACTIVATE_USER = "mutation ReactivateUser($user: IdOrKey!) { reactivateUser(user: $user) { id } }"
 PROBE_USER = "query ProbeUser { users { email } }"
 
 
@@ -93,21 +97,28 @@ class UserKind(Kind):
         caller = (data.first.get("user_me") or {}).get("email")
         resources = []
         for user in live_list(data.first, "user_users"):
-            if user.get("deleted"):
-                continue
             teams = {key_of(m.get("team")): key_of(m.get("role")) for m in user.get("teams") or []}
             attrs = {
                 "name": user["name"],
                 "service_account": user.get("userType") == "SYSTEM",
                 "teams": {team: role for team, role in sorted(teams.items()) if team and role},
             }
+            if user.get("deleted"):  # soft-deleted: reactivated if declared (only then in attrs)
+                attrs["deleted"] = True
             identity = {"id": user["id"], "caller": user["email"] == caller}
             resources.append(Resource(Address("user", user["email"]), self.name, attrs, identity=identity))
         return resources
 
     def unlisted(self, resource: Resource) -> bool:
-        """The user whose API key runs the plan is not an unmanaged object: never list or prune it."""
-        return bool(resource.identity.get("caller"))
+        """The user whose API key runs the plan is not an unmanaged object: never list or prune it;
+        nor is a (soft-)deleted user."""
+        return bool(resource.identity.get("caller") or resource.attrs.get("deleted"))
+
+    def compare(self, desired: Resource, actual: Resource) -> list[AttrChange]:
+        changes = super().compare(desired, actual)
+        if actual.attrs.get("deleted"):
+            changes.insert(0, AttrChange("deleted", True, False))
+        return changes
 
     def create_steps(self, desired: Resource) -> Sequence[StepSpec]:
         email = desired.address.key
@@ -129,6 +140,8 @@ class UserKind(Kind):
         email = desired.address.key
         changed = {change.path.split(".", 1)[0] for change in changes}
         steps: list[StepSpec] = []
+        if "deleted" in changed:
+            steps.append(step("reactivate", REACTIVATE_USER, {"user": email}, f"reactivate user {email}"))
         if "name" in changed:
             steps.append(
                 step("update", UPDATE_USER, {"user": email, "input": {"name": desired.attrs["name"]}})

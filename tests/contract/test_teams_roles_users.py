@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import pytest
 from adaptive_sdk.graphql_client import UserData
+from adaptive_sdk.graphql_client.custom_fields import UserFields
+from adaptive_sdk.graphql_client.custom_mutations import Mutation
+from adaptive_sdk.graphql_client.custom_queries import Query
 
 from .support import API_ERRORS
 
@@ -17,6 +20,27 @@ def _memberships(user: UserData) -> dict[str, str]:
 
 def _find_user(sdk, email: str) -> UserData | None:
     return next((u for u in sdk.users.list() if u.email == email), None)
+
+
+def _deleted(sdk, email: str) -> bool | None:
+    """``User.deleted`` of the listed user (the SDK's ``UserData`` does not select it)."""
+    users = Query.users().fields(UserFields.email, UserFields.deleted)
+    listed = sdk._gql_client.query(users, operation_name="ListUsersDeleted")["users"]
+    return next((user["deleted"] for user in listed if user["email"] == email), None)
+
+
+def test_reactivate_user_restores_a_deleted_user_with_its_memberships(sdk, uniq, team, role) -> None:
+    email = f"{uniq('back')}@example.com"
+    sdk.users.create(email=email, name="Back", teams_with_role=[(team, role)])
+    sdk.users.delete(email=email)
+    with pytest.raises(API_ERRORS):  # the email stays taken
+        sdk.users.create(email=email, name="Back", teams_with_role=[(team, role)])
+    field = Mutation.reactivate_user(user=email).fields(UserFields.email, UserFields.deleted)
+    back = sdk._gql_client.mutation(field, operation_name="ReactivateUser")["reactivateUser"]
+    assert back == {"email": email, "deleted": False}
+    listed = _find_user(sdk, email)
+    assert listed is not None and _memberships(listed) == {team: role}
+    assert _deleted(sdk, email) is False
 
 
 def test_permissions_list_is_a_non_empty_list_of_identifiers(sdk) -> None:
@@ -99,7 +123,7 @@ def test_user_lifecycle(sdk, uniq, team, role) -> None:
     assert _memberships(listed) == {other_team: other_role}
 
     sdk.users.delete(email=email)
-    assert _find_user(sdk, email) is None
+    assert _deleted(sdk, email) is True  # a soft delete: still listed, flagged (reactivateUser restores)
 
 
 def test_duplicate_user_email_is_rejected(sdk, uniq, team, role) -> None:
@@ -131,4 +155,4 @@ def test_service_account_gets_a_working_api_key(sdk, make_client, uniq, team, ro
     assert me.email == account.email
 
     sdk.users.delete(email=account.email)
-    assert _find_user(sdk, account.email) is None
+    assert _deleted(sdk, account.email) is True
