@@ -215,3 +215,14 @@ class Lifecycle:
         assert f"- {self.address}" not in planned.stdout, planned
         applied = self.cli.apply("--allow-delete")
         assert applied.exit_code == 0 and mutations(applied) == [], applied
+
+
+def deleted_flags(sdk: object) -> dict[str, bool]:
+    """email -> ``User.deleted`` for every listed user, through the official SDK's generated
+    client (its ``UserData`` does not select ``deleted``; a soft-deleted user stays listed)."""
+    from adaptive_sdk.graphql_client.custom_fields import UserFields
+    from adaptive_sdk.graphql_client.custom_queries import Query
+
+    users = Query.users().fields(UserFields.email, UserFields.deleted)
+    listed = sdk._gql_client.query(users, operation_name="ListUsersDeleted")["users"]  # type: ignore[attr-defined]
+    return {user["email"]: user["deleted"] for user in listed}

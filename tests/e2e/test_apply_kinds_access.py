@@ -17,12 +17,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from _e2e import Cli, Lifecycle, mutations, stage
+from _e2e import Cli, Lifecycle, deleted_flags, mutations, stage
 from adaptive_sdk.graphql_client import custom_fields as fields
 from adaptive_sdk.graphql_client import input_types
-from adaptive_sdk.graphql_client.custom_fields import UserFields
 from adaptive_sdk.graphql_client.custom_mutations import Mutation
-from adaptive_sdk.graphql_client.custom_queries import Query
 
 SECRETS = {"E2E_OPENAI_KEY": "sk-canary-openai-7f3a", "E2E_SLACK_WEBHOOK": "https://hooks.example/canary-9c1e"}
 
@@ -79,9 +77,7 @@ def test_user(own: tuple[Cli, Any]) -> None:
     sdk.users.add_to_team(email=email, team=ub, role="admin")
     life.drift([f'- teams.{ub}: "admin"'])
     life.prune(["delete", '- name: "User Renamed"', "prune is on"], ["DeleteUser"])
-    users = Query.users().fields(UserFields.email, UserFields.deleted)
-    listed = sdk._gql_client.query(users, operation_name="ListUsersDeleted")["users"]
-    assert {"email": email, "deleted": True} in listed  # a soft delete: flagged, the email stays taken
+    assert deleted_flags(sdk)[email] is True  # a soft delete: flagged, the email stays taken
 
 
 def test_registry_model(cli: Cli, sdk: Any) -> None:
