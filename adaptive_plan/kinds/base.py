@@ -170,13 +170,9 @@ class Kind:
 
     def pruned(self, manifest: Manifest, resource: Resource) -> bool:
         """Whether an undeclared live ``resource`` of this kind should be deleted (``prune``)."""
-        document = manifest.document
         if self.parent == "project" and resource.address.parent is not None:
-            project_key = resource.address.parent.key
-            for project in document.get("projects") or []:
-                if project.get("key") == project_key and "prune" in project:
-                    return bool(project["prune"])
-        return bool(document.get("prune", False))
+            return project_prunes(manifest, resource.address.parent.key)
+        return bool(manifest.document.get("prune", False))
 
     def link(self, desired: Sequence[Resource], live: LiveState) -> tuple[list[Resource], list[Resource]]:
         """Share facts between this kind's declared and live resources before they are diffed.
@@ -246,6 +242,16 @@ class Kind:
         list (``projects[].graders[]``); the exporter places it.
         """
         raise NotImplementedError(f"{self.name} resources cannot be exported")
+
+
+def project_prunes(manifest: Manifest, project_key: str) -> bool:
+    """Whether undeclared children of project ``project_key`` are deleted: the project's own
+    ``prune`` when it sets one, else the top-level ``prune``."""
+    document = manifest.document
+    for project in document.get("projects") or []:
+        if project.get("key") == project_key and "prune" in project:
+            return bool(project["prune"])
+    return bool(document.get("prune", False))
 
 
 _SECRET_NAME_DROP = re.compile(r"[^A-Za-z0-9]+")

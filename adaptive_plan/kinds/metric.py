@@ -4,29 +4,35 @@ Owns: desired metrics from ``projects[].metrics``, live ones from ``Project.metr
 (read in request 1, nested under every project), their normalisation and the
 ``createMetric`` / ``updateMetric`` / ``deleteMetric`` steps.
 
+Metrics the server made for a grader (category ``GRADER``) are read too (``grader { key }``):
+one that the manifests declare under ``metrics:`` while no declared grader names it (its
+grader was removed from the manifests) is matched, not created again (see ``link``).
+
 Normalisation: ``kind`` and ``scoring`` are lowercase (``scalar``, ``higher_is_better``);
 ``description`` null and ``""`` are the same (the read side is ``String!``).
 ``kind`` and ``unit`` cannot be updated (``MetricUpdate`` has neither): a change there is
-a replace. Metrics the server made for graders (category ``GRADER``) and system metrics
-belong to graders / the platform and never appear here; a metric that a grader names by
-key (``graders[].metric: KEY``) is created by that grader and compared as its ``metric.*``
-attributes, so it is skipped here too. Imports only ``model`` and ``kinds.base``.
+a replace. Other grader metrics and system metrics belong to graders / the platform and
+never appear here; a metric that a grader names by key (``graders[].metric: KEY``) is created
+by that grader and compared as its ``metric.*`` attributes, so it is skipped here too.
+Imports only ``model`` and ``kinds.base``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
-from adaptive_plan.kinds.base import Kind, LiveData, StepSpec
+from adaptive_plan.kinds.base import Kind, LiveData, StepSpec, project_prunes
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.manifest import Manifest
 from adaptive_plan.model.plan import AttrChange, Poll
 from adaptive_plan.model.resource import Resource
+from adaptive_plan.model.snapshot import LiveState
 
 ALIAS = "metric__projects"
 ARCHIVED_ALIAS = "metric__archived"  # archived projects are read too: a declared one is unarchived
-PROJECT_FIELDS = "key metrics { id key name kind scoringType description unit category }"
+PROJECT_FIELDS = "key metrics { id key name kind scoringType description unit category grader { key } }"
 
 CREATE_METRIC = """mutation CreateMetric($project: IdOrKey!, $input: MetricCreate!) {
   createMetric(project: $project, input: $input) { id key }
@@ -140,7 +146,12 @@ class MetricKind(Kind):
                     kind=self.name,
                     attrs=attrs,
                     refs=(project_address,),
-                    identity={"project": project["key"], "key": metric["key"]},
+                    identity={
+                        "project": project["key"],
+                        "key": metric["key"],
+                        "graders": sorted(str(g.get("key")) for g in project.get("graders") or []),
+                        "prune": project_prunes(manifest, project["key"]),
+                    },
                     source=manifest.mark(("projects", p_index, "metrics", m_index)),
                 )
             )
@@ -151,19 +162,50 @@ class MetricKind(Kind):
         for project in [*(data.first.get(ALIAS) or []), *(data.first.get(ARCHIVED_ALIAS) or [])]:
             project_address = Address("project", project["key"])
             for metric in project.get("metrics") or []:
-                if metric.get("category") != "USER" or not metric.get("key"):
+                if metric.get("category") not in ("USER", "GRADER") or not metric.get("key"):
                     continue
                 attrs = live_metric_attrs(metric)
                 attrs.pop("key")
+                identity = {"project": project["key"], "key": metric["key"], "id": metric.get("id")}
+                if metric["category"] == "GRADER":
+                    identity["grader"] = (metric.get("grader") or {}).get("key")
                 resources.append(
                     Resource(
                         address=project_address.child("metric", metric["key"]),
                         kind=self.name,
                         attrs=attrs,
-                        identity={"project": project["key"], "key": metric["key"], "id": metric.get("id")},
+                        identity=identity,
                     )
                 )
         return resources
+
+    def unlisted(self, resource: Resource) -> bool:
+        """A grader's own metric is the grader's (exported inside it), not a metric to list."""
+        return bool(resource.identity.get("grader"))
+
+    def link(self, desired: Sequence[Resource], live: LiveState) -> tuple[list[Resource], list[Resource]]:
+        """A metric the server made for a grader (category GRADER) is the grader's, unless the
+        manifests declare it under ``metrics:`` without a grader naming it (the grader that made
+        it was removed from the manifests): then it is this metric, matched, never created again.
+        If that grader is pruned in the same plan, ``deleteGrader`` takes its metric along, so
+        the metric is created again *after* the grader's delete (a ref to the grader orders it)."""
+        declared = {resource.address: resource for resource in desired}
+        kept: list[Resource] = []
+        for resource in live.of_kind(self.name):
+            if "grader" not in resource.identity:
+                kept.append(resource)
+                continue
+            wanted = declared.get(resource.address)
+            if wanted is None:
+                continue
+            grader = resource.identity["grader"]
+            project = Address("project", resource.identity["project"])
+            gone_with = project.child("grader", grader) if grader else None
+            if gone_with and grader not in wanted.identity["graders"] and wanted.identity["prune"]:
+                declared[wanted.address] = replace(wanted, refs=(*wanted.refs, gone_with))
+                continue
+            kept.append(resource)
+        return [declared[resource.address] for resource in desired], kept
 
     def requires_replace(self, changes: Sequence[AttrChange]) -> bool:
         return any(change.path.split(".")[0] in REPLACE_ONLY for change in changes)

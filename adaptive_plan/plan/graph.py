@@ -3,7 +3,9 @@
 Edges come from references only (and from an address's parent), never from list
 position or kind. A change that creates or updates waits for what its desired resource
 references; a deletion runs on the reversed graph: the object is deleted only after
-every change whose *live* object referenced it (as Terraform's destroy edges). A cycle
+every change whose *live* object referenced it (as Terraform's destroy edges). A create
+that references an object being deleted waits for that delete (the deleted object holds
+something the create makes again, e.g. the metric a pruned grader takes with it). A cycle
 is a ``PlanError`` naming every member in order. Pure: stdlib ``graphlib`` only.
 """
 
@@ -28,7 +30,9 @@ def dependency_edges(drafts: Mapping[Address, DraftChange]) -> Graph:
     for address, draft in drafts.items():
         for ref in _edges_of(draft.desired):
             dependency = drafts.get(ref)
-            if dependency is not None and dependency.action is not Action.DELETE and ref != address:
+            if dependency is None or ref == address:
+                continue
+            if dependency.action is not Action.DELETE or draft.action is Action.CREATE:
                 graph[address].add(ref)
         for ref in _edges_of(draft.actual):
             dependency = drafts.get(ref)

@@ -103,8 +103,9 @@ def test_delete_and_prune(client, project, tmp_path) -> None:
 def test_grader_metrics_are_not_metric_resources(client, sdk, project) -> None:
     sdk.graders.create.custom(key="tone", description="tone", project=project)
     sdk.feedback.register_key(project=project, key="thumbs", kind="bool")
-    keys = {address.key for address in live_of(client, KIND) if address.parent == Address("project", project)}
-    assert keys == {"thumbs"}
+    mine = {a: r for a, r in live_of(client, KIND).items() if a.parent == Address("project", project)}
+    assert {a.key for a, r in mine.items() if not KIND.unlisted(r)} == {"thumbs"}
+    assert mine[Address("metric", "tone", Address("project", project))].identity["grader"] == "tone"
 
 
 def test_sdk_registered_key_matches_a_declaration_and_drift_shows(client, sdk, project, tmp_path) -> None:
