@@ -2,8 +2,10 @@
 
 Stored shape: ``{id teamId name provider connection notificationSettings deliveryPolicy
 enabled createdAt}``, scope = team id, no key (integrations are identified by id only).
-Secret connection fields are stored but always returned masked (``****`` plus the last four
-characters when the value is long enough); SMTP ``toEmails`` has no output at all.
+Secret connection fields are returned masked (``****`` plus the last four characters when the
+value is long enough), as the real API does, and only that masked form is stored, so the
+emulator's database (``--local``'s ``.adaptive-plan/local.db``) never holds a secret value.
+SMTP ``toEmails`` has no output at all.
 """
 
 from __future__ import annotations
@@ -57,7 +59,16 @@ def _connection(provider: str, connection: dict) -> dict:
         raise ApiError(
             f"Invalid input: connection must hold exactly '{_MEMBER[provider]}' for provider {provider}"
         )
-    return dict(given[_MEMBER[provider]])
+    return _masked(provider, dict(given[_MEMBER[provider]]))
+
+
+def _masked(provider: str, connection: dict) -> dict:
+    """The connection as stored and read back: each secret field in its masked form."""
+    for secret in _SECRETS[provider]:
+        connection[secret] = mask(connection.get(secret))
+    if provider == "webhook":
+        connection["headers"] = {k: mask(str(v)) for k, v in (connection.get("headers") or {}).items()}
+    return connection
 
 
 @R.query
@@ -147,11 +158,7 @@ def integration_capabilities(found: dict, info: Any) -> list[str]:
 
 @R.field("Integration", "config")
 def integration_config(found: dict, info: Any) -> dict:
-    provider_name, connection = found["provider"], dict(found["connection"])
-    for secret in _SECRETS[provider_name]:
-        connection[secret] = mask(connection.get(secret))
-    if provider_name == "webhook":
-        connection["headers"] = {k: mask(str(v)) for k, v in (connection.get("headers") or {}).items()}
+    provider_name, connection = found["provider"], dict(found["connection"])  # secrets stored masked
     connection.pop("toEmails", None)
     connection["__typename"] = _TYPENAME[provider_name]
     return {
