@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import gc
 import hashlib
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from adaptive_plan.manifest.marks import MarkTable
 from adaptive_plan.manifest.merge import merge_documents
 from adaptive_plan.manifest.recipes import load_recipes
 from adaptive_plan.manifest.references import check_references
+from adaptive_plan.manifest.sandbox import Limits
 from adaptive_plan.manifest.schema import check_document
 from adaptive_plan.manifest.secret_fields import check_secret_fields
 from adaptive_plan.manifest.template import TemplateProblem, make_environment, render
@@ -95,7 +97,8 @@ def _load(
         collector.add(problem)
     texts = _read(files, collector)
     variables = _variables(texts, _confined(var_files, files, collector), overrides, collector)
-    documents, rendered, rejected = _parse(files, texts, variables, marks, collector)
+    limits = _limits(os.environ if environ is None else environ, collector)
+    documents, rendered, rejected = _parse(files, texts, variables, marks, collector, limits)
     merged = merge_documents(documents, collector)
     collector.document = merged  # addresses in messages name every entry, even a rejected one
     document = _accepted(merged, rejected)
@@ -135,6 +138,15 @@ def _read(files: list[ManifestFile], collector: Collector) -> dict[str, str]:
         else:
             texts[file.path] = text
     return texts
+
+
+def _limits(environ: Mapping[str, str], collector: Collector) -> Limits:
+    """The rendering bounds (``sandbox.Limits``), configurable through the environment."""
+    try:
+        return Limits.from_environ(environ)
+    except ValueError as error:
+        collector.add(Diagnostic(str(error)))
+        return Limits()
 
 
 def _confined(var_files: Sequence[str], files: list[ManifestFile], collector: Collector) -> list[str]:
@@ -227,6 +239,7 @@ def _parse(
     variables: dict[str, Any],
     marks: Marks,
     collector: Collector,
+    limits: Limits,
 ) -> tuple[list[Document], _Rendered, Rejected]:
     """The documents of every file, what was rendered, and the (section, merged index) of every
     section entry the schema rejected."""
@@ -239,7 +252,7 @@ def _parse(
         if file.path not in texts:
             continue
         try:
-            text = render(env, texts[file.path], file.path, variables)
+            text = render(env, texts[file.path], file.path, variables, limits)
             loaded = load_documents(text, file.path, marks, dict(offsets))
         except (TemplateProblem, YamlProblem) as problem:
             collector.add(problem.diagnostic)

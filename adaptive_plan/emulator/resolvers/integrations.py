@@ -10,6 +10,7 @@ SMTP ``toEmails`` has no output at all.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from adaptive_plan.emulator.resolvers.common import (
@@ -53,22 +54,29 @@ def _provider(name: str) -> dict:
     return {**found, "allowedScopes": ALLOWED_SCOPES}
 
 
-def _connection(provider: str, connection: dict) -> dict:
+def _connection(provider: str, connection: dict) -> tuple[dict, dict[str, str]]:
+    """The connection as stored and read back (each secret field in its masked form), and the
+    sha256 of each secret value received (``secretDigests``: never returned, for tests)."""
     given = {k: v for k, v in connection.items() if v is not None}
     if list(given) != [_MEMBER[provider]]:
         raise ApiError(
             f"Invalid input: connection must hold exactly '{_MEMBER[provider]}' for provider {provider}"
         )
-    return _masked(provider, dict(given[_MEMBER[provider]]))
-
-
-def _masked(provider: str, connection: dict) -> dict:
-    """The connection as stored and read back: each secret field in its masked form."""
+    stored = dict(given[_MEMBER[provider]])
+    digests: dict[str, str] = {}
     for secret in _SECRETS[provider]:
-        connection[secret] = mask(connection.get(secret))
+        if stored.get(secret) is not None:
+            digests[secret] = digest(stored[secret])
+        stored[secret] = mask(stored.get(secret))
     if provider == "webhook":
-        connection["headers"] = {k: mask(str(v)) for k, v in (connection.get("headers") or {}).items()}
-    return connection
+        headers = {str(k): str(v) for k, v in (stored.get("headers") or {}).items()}
+        digests.update({f"headers.{k}": digest(v) for k, v in headers.items()})
+        stored["headers"] = {k: mask(v) for k, v in headers.items()}
+    return stored, digests
+
+
+def digest(value: str) -> str:
+    return hashlib.sha256(str(value).encode()).hexdigest()
 
 
 @R.query
@@ -107,12 +115,12 @@ def createIntegration(_: Any, info: Any, team: str, input: dict) -> dict:
         "teamId": owner["id"],
         "name": input["name"],
         "provider": input["provider"],
-        "connection": _connection(input["provider"], config["connection"]),
         "notificationSettings": config.get("notificationSettings"),
         "deliveryPolicy": config.get("deliveryPolicy") or DEFAULT_DELIVERY_POLICY,
         "enabled": True,
         "createdAt": now_ms(),
     }
+    data["connection"], data["secretDigests"] = _connection(input["provider"], config["connection"])
     return context.store.insert("integration", data, scope=owner["id"])
 
 
@@ -128,7 +136,7 @@ def updateIntegration(_: Any, info: Any, id: str, input: dict) -> dict:
             found[name] = input[name]
     config = input.get("config") or {}
     if config.get("connection") is not None:
-        found["connection"] = _connection(found["provider"], config["connection"])
+        found["connection"], found["secretDigests"] = _connection(found["provider"], config["connection"])
     for name in ("notificationSettings", "deliveryPolicy"):
         if config.get(name) is not None:
             found[name] = config[name]
