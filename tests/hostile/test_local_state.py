@@ -11,8 +11,14 @@ from adaptive_plan.cli.main import cli
 
 FULL = Path(__file__).resolve().parents[2] / "examples" / "full"
 SECRETS = (
-    "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "HF_TOKEN", "SLACK_WEBHOOK_URL",
-    "SLACK_BOT_TOKEN", "SMTP_PASSWORD", "CRM_TOKEN", "GITHUB_TOKEN",
+    "OPENAI_API_KEY",
+    "ANTHROPIC_API_KEY",
+    "HF_TOKEN",
+    "SLACK_WEBHOOK_URL",
+    "SLACK_BOT_TOKEN",
+    "SMTP_PASSWORD",
+    "CRM_TOKEN",
+    "GITHUB_TOKEN",
 )
 
 
