@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from adaptive_plan.kinds.base import StepSpec
+from adaptive_plan.kinds.base import Operation, StepSpec
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.errors import Diagnostic, ManifestError
 from adaptive_plan.model.manifest import Manifest
@@ -112,19 +112,28 @@ def snake(name: str) -> str:
 
 
 def step(
-    verb: str, document: str, variables: dict[str, Any] | None = None, description: str = "", **extra: Any
+    verb: str,
+    operation: Operation,
+    variables: dict[str, Any] | None = None,
+    description: str = "",
+    **extra: Any,
 ) -> StepSpec:
-    """A StepSpec; ``extra`` passes ``idempotent``, ``probe``, ``poll``, ``uploads``."""
+    """A StepSpec sending ``operation``; ``extra`` passes ``idempotent``, ``probe``, ``poll``, ``uploads``."""
     return StepSpec(
-        verb=verb, document=document, variables=dict(variables or {}), description=description, **extra
+        verb=verb,
+        operation=operation.name,
+        document=str(operation),
+        variables=dict(variables or {}),
+        description=description,
+        **extra,
     )
 
 
 def create(
-    verb: str, document: str, variables: dict[str, Any], probe: Poll, description: str = ""
+    verb: str, operation: Operation, variables: dict[str, Any], probe: Poll, description: str = ""
 ) -> StepSpec:
     """A non-idempotent create, re-read with ``probe`` before any re-send."""
-    return step(verb, document, variables, description, idempotent=False, probe=probe)
+    return step(verb, operation, variables, description, idempotent=False, probe=probe)
 
 
 def exists_probe(document: str, path: str, value: str, variables: dict[str, Any] | None = None) -> Poll:

@@ -27,11 +27,41 @@ Ownership = Literal["prune", "exclusive", "never"]
 Scope = Literal["project", "team"]
 
 
+_OPERATION_HEAD = re.compile(r"\s*(query|mutation)\s+(?P<name>[_A-Za-z][_0-9A-Za-z]*)\s*[({]")
+
+
+class Operation(str):
+    """A GraphQL document whose operation name is declared next to it, not parsed out of it.
+
+    ``CREATE_TEAM = Operation("CreateTeam", "mutation CreateTeam($input: TeamCreate!) { ... }")``.
+    It is the document text (a ``str``: send it, put it in a ``Poll``), plus ``.name``, which the
+    step helpers copy into ``StepSpec.operation`` so apply sends the name without a parse. The
+    constructor refuses a document that does not open with ``query NAME`` or ``mutation NAME``
+    (an import-time error, never a wrong name at apply); ``tests/kinds/test_operations.py``
+    checks every declared operation with graphql-core's parser.
+    """
+
+    name: str
+
+    def __new__(cls, name: str, document: str) -> Operation:
+        head = _OPERATION_HEAD.match(document)
+        if head is None or head["name"] != name:
+            raise ValueError(f"the document does not open with 'query {name}' or 'mutation {name}'")
+        self = super().__new__(cls, document)
+        self.name = name
+        return self
+
+
 @dataclass(frozen=True)
 class StepSpec:
-    """A step before the planner gives it an id and its edges (see ``model.plan.Step``)."""
+    """A step before the planner gives it an id and its edges (see ``model.plan.Step``).
+
+    ``operation`` is the declared operation name (``CreateTeam``), sent as ``operationName``;
+    build steps with ``kinds._shared.step``/``create``, which take it from an ``Operation``.
+    """
 
     verb: str
+    operation: str
     document: str
     variables: dict[str, Any] = field(default_factory=dict)
     uploads: dict[str, str] = field(default_factory=dict)
@@ -39,12 +69,6 @@ class StepSpec:
     probe: Poll | None = None
     poll: Poll | None = None
     description: str = ""
-
-    @property
-    def operation(self) -> str:
-        """The operation name: the word after ``query``/``mutation`` in the document."""
-        head = self.document.strip().split("(", 1)[0].split("{", 1)[0].split()
-        return head[1] if len(head) > 1 else head[0]
 
 
 @dataclass(frozen=True)
@@ -219,8 +243,12 @@ class Kind:
     def delete_steps(self, actual: Resource) -> Sequence[StepSpec]:
         return ()
 
-    def warnings(self, desired: Resource | None, actual: Resource | None, live: Any) -> list[str]:
-        """Extra warnings for a change (e.g. a detach that deletes a model from storage)."""
+    def warnings(self, desired: Resource | None, actual: Resource | None) -> list[str]:
+        """Extra warnings for a change (e.g. a detach that deletes a model from storage).
+
+        Facts about other resources (what a pool's deployments need) are gathered once in
+        ``link`` and kept in ``identity``; warnings read only the two resources.
+        """
         return []
 
     # --- export -------------------------------------------------------------

@@ -23,7 +23,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from adaptive_plan.kinds.base import Kind, LiveData, StepSpec
+from adaptive_plan.kinds._shared import step
+from adaptive_plan.kinds.base import Kind, LiveData, Operation, StepSpec
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.manifest import Manifest
 from adaptive_plan.model.plan import AttrChange, Poll
@@ -39,25 +40,40 @@ PROJECT_FIELDS = """key
     model { key isPublished projects(filter: {isArchived: null}) { key } }
   }"""
 
-ADD_MODELS_TO_PROJECT = """mutation AddModelsToProject($input: AddModelsToProjectInput!) {
+ADD_MODELS_TO_PROJECT = Operation(
+    "AddModelsToProject",
+    """mutation AddModelsToProject($input: AddModelsToProjectInput!) {
   addModelsToProject(input: $input) { success failures { model reason } }
-}"""
+}""",
+)
 
-DEPLOY_MODEL = """mutation DeployModel($input: DeployModelInput!) {
+DEPLOY_MODEL = Operation(
+    "DeployModel",
+    """mutation DeployModel($input: DeployModelInput!) {
   deployModel(input: $input) { modelService { id key status desiredOnline } warnings }
-}"""
+}""",
+)
 
-UPDATE_MODEL_SERVICE = """mutation UpdateModel($input: UpdateModelService!) {
+UPDATE_MODEL_SERVICE = Operation(
+    "UpdateModel",
+    """mutation UpdateModel($input: UpdateModelService!) {
   updateModelService(input: $input) { id key isDefault desiredOnline status }
-}"""
+}""",
+)
 
-REMOVE_MODEL_FROM_PROJECT = """mutation RemoveModelFromProject($input: RemoveModelFromProjectInput!) {
+REMOVE_MODEL_FROM_PROJECT = Operation(
+    "RemoveModelFromProject",
+    """mutation RemoveModelFromProject($input: RemoveModelFromProjectInput!) {
   removeModelFromProject(input: $input)
-}"""
+}""",
+)
 
-MODEL_SERVICE_STATUS = """query ModelServiceStatus($project: IdOrKey!, $model: IdOrKey!) {
+MODEL_SERVICE_STATUS = Operation(
+    "ModelServiceStatus",
+    """query ModelServiceStatus($project: IdOrKey!, $model: IdOrKey!) {
   project(idOrKey: $project) { modelService(idOrKey: $model) { status error } }
-}"""
+}""",
+)
 
 STATUS_PATH = "project.modelService.status"
 FAILED_STATUSES = ("ERROR",)
@@ -194,16 +210,16 @@ class DeploymentKind(Kind):
         attrs = desired.attrs
         online = attrs.get("online", True)
         steps = [
-            StepSpec(
-                verb="attach",
-                document=ADD_MODELS_TO_PROJECT,
-                variables={"input": {"project": project, "models": [model]}},
-                description=f"bind model {model} to project {project}",
+            step(
+                "attach",
+                ADD_MODELS_TO_PROJECT,
+                {"input": {"project": project, "models": [model]}},
+                f"bind model {model} to project {project}",
             ),
-            StepSpec(
-                verb="deploy",
-                document=DEPLOY_MODEL,
-                variables={
+            step(
+                "deploy",
+                DEPLOY_MODEL,
+                {
                     "input": {
                         "project": project,
                         "model": model,
@@ -212,8 +228,8 @@ class DeploymentKind(Kind):
                         "speculativeDecoding": _speculative_input(attrs),
                     }
                 },
+                f"deploy model {model} in project {project}",
                 poll=_status_poll(project, model) if online else None,
-                description=f"deploy model {model} in project {project}",
             ),
         ]
         follow_up: dict[str, Any] = {}
@@ -254,15 +270,15 @@ class DeploymentKind(Kind):
     def delete_steps(self, actual: Resource) -> Sequence[StepSpec]:
         project, model = actual.identity["project"], actual.identity["model"]
         return (
-            StepSpec(
-                verb="detach",
-                document=REMOVE_MODEL_FROM_PROJECT,
-                variables={"input": {"project": project, "model": model}},
-                description=f"remove model {model} from project {project}",
+            step(
+                "detach",
+                REMOVE_MODEL_FROM_PROJECT,
+                {"input": {"project": project, "model": model}},
+                f"remove model {model} from project {project}",
             ),
         )
 
-    def warnings(self, desired: Resource | None, actual: Resource | None, live: Any) -> list[str]:
+    def warnings(self, desired: Resource | None, actual: Resource | None) -> list[str]:
         if desired is not None or actual is None:
             return []
         identity = actual.identity
@@ -297,10 +313,10 @@ class DeploymentKind(Kind):
         project: str, model: str, fields: dict[str, Any], *, verb: str = "update", poll: Poll | None = None
     ) -> StepSpec:
         changed = ", ".join(sorted(fields))
-        return StepSpec(
-            verb=verb,
-            document=UPDATE_MODEL_SERVICE,
-            variables={"input": {"project": project, "modelService": model, **fields}},
+        return step(
+            verb,
+            UPDATE_MODEL_SERVICE,
+            {"input": {"project": project, "modelService": model, **fields}},
+            f"update model service {model} in project {project} ({changed})",
             poll=poll,
-            description=f"update model service {model} in project {project} ({changed})",
         )

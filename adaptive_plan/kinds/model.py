@@ -36,7 +36,7 @@ from adaptive_plan.kinds._shared import (
     slugify,
     step,
 )
-from adaptive_plan.kinds.base import DeleteBehaviour, Kind, LiveData, StepSpec, export_secret
+from adaptive_plan.kinds.base import DeleteBehaviour, Kind, LiveData, Operation, StepSpec, export_secret
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.errors import ManifestError
 from adaptive_plan.model.manifest import Manifest
@@ -48,19 +48,32 @@ MODEL_FIELDS = (
     "id key name isExternal isPublished isStable sourceModelKey computeConfig { tp kvCacheLen maxSeqLen } "
     "externalProviderData { provider externalModelId endpointUrl extraParams }"
 )
-ADD_EXTERNAL = (
-    "mutation AddExternalModel($input: AddExternalModelInput!) { addExternalModel(input: $input) { id key } }"
+ADD_EXTERNAL = Operation(
+    "AddExternalModel",
+    "mutation AddExternalModel($input: AddExternalModelInput!) "
+    "{ addExternalModel(input: $input) { id key } }",
 )
-IMPORT_HF = "mutation AddHFModel($input: AddHFModelInput!) { importHfModel(input: $input) { id status } }"
-UPDATE_COMPUTE = (
+IMPORT_HF = Operation(
+    "AddHFModel",
+    "mutation AddHFModel($input: AddHFModelInput!) { importHfModel(input: $input) { id status } }",
+)
+UPDATE_COMPUTE = Operation(
+    "UpdateModelComputeConfig",
     "mutation UpdateModelComputeConfig($idOrKey: IdOrKey!, $input: ModelComputeConfigInput!) "
-    "{ updateModelComputeConfig(idOrKey: $idOrKey, input: $input) { id key } }"
+    "{ updateModelComputeConfig(idOrKey: $idOrKey, input: $input) { id key } }",
 )
-UPDATE_MODEL = (
-    "mutation UpdateModelRegistry($input: UpdateModelInput!) { updateModel(input: $input) { id key } }"
+UPDATE_MODEL = Operation(
+    "UpdateModelRegistry",
+    "mutation UpdateModelRegistry($input: UpdateModelInput!) { updateModel(input: $input) { id key } }",
 )
-DELETE_MODEL = "mutation DeleteModel($input: DeleteModelInput!) { deleteModel(input: $input) }"
-DESCRIBE_MODEL = "query DescribeModel($input: IdOrKey!) { model(idOrKey: $input) { key } }"
+DELETE_MODEL = Operation(
+    "DeleteModel",
+    "mutation DeleteModel($input: DeleteModelInput!) { deleteModel(input: $input) }",
+)
+DESCRIBE_MODEL = Operation(
+    "DescribeModel",
+    "query DescribeModel($input: IdOrKey!) { model(idOrKey: $input) { key } }",
+)
 
 PROVIDER_MEMBER = {
     "open_ai": "openAI",
@@ -221,7 +234,7 @@ class ModelKind(Kind):
         key = actual.address.key
         return [step("delete", DELETE_MODEL, {"input": {"model": key}}, f"delete {key} everywhere")]
 
-    def warnings(self, desired: Resource | None, actual: Resource | None, live: Any) -> list[str]:
+    def warnings(self, desired: Resource | None, actual: Resource | None) -> list[str]:
         if desired is None or actual is None:
             return []
         notes = []

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from adaptive_plan.kinds._shared import create, entries, exists_probe, key_of, live_list, pick, step, text
-from adaptive_plan.kinds.base import DeleteBehaviour, Kind, LiveData, StepSpec
+from adaptive_plan.kinds.base import DeleteBehaviour, Kind, LiveData, Operation, StepSpec
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.manifest import Manifest
 from adaptive_plan.model.plan import AttrChange
@@ -26,12 +26,19 @@ from adaptive_plan.model.resource import Resource
 from adaptive_plan.model.snapshot import LiveState
 
 PROJECT_FIELDS = "id key name description isArchived shares { team { key } role { key } isOwner }"
-CREATE_PROJECT = "mutation CreateProject($input: ProjectCreate!) { createProject(input: $input) { id key } }"
-UPDATE_PROJECT = (
-    "mutation UpdateProject($idOrKey: IdOrKey!, $input: ProjectUpdate!) "
-    "{ updateProject(idOrKey: $idOrKey, input: $input) { id key isArchived } }"
+CREATE_PROJECT = Operation(
+    "CreateProject",
+    "mutation CreateProject($input: ProjectCreate!) { createProject(input: $input) { id key } }",
 )
-DESCRIBE_PROJECT = "query DescribeProject($input: IdOrKey!) { project(idOrKey: $input) { key } }"
+UPDATE_PROJECT = Operation(
+    "UpdateProject",
+    "mutation UpdateProject($idOrKey: IdOrKey!, $input: ProjectUpdate!) "
+    "{ updateProject(idOrKey: $idOrKey, input: $input) { id key isArchived } }",
+)
+DESCRIBE_PROJECT = Operation(
+    "DescribeProject",
+    "query DescribeProject($input: IdOrKey!) { project(idOrKey: $input) { key } }",
+)
 
 
 def owner_of(project: dict[str, Any]) -> dict[str, str] | None:
@@ -126,7 +133,7 @@ class ProjectKind(Kind):
             step("archive", UPDATE_PROJECT, {"idOrKey": key, "input": {"isArchived": True}}, f"archive {key}")
         ]
 
-    def warnings(self, desired: Resource | None, actual: Resource | None, live: Any) -> list[str]:
+    def warnings(self, desired: Resource | None, actual: Resource | None) -> list[str]:
         if desired is None or actual is None or "team" not in desired.attrs:
             return []
         if desired.attrs["team"] == actual.attrs.get("team"):

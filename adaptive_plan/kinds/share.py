@@ -28,7 +28,7 @@ from dataclasses import replace
 from typing import Any
 
 from adaptive_plan.kinds._shared import key_of, live_list, project_entries, step
-from adaptive_plan.kinds.base import Kind, LiveData, StepSpec
+from adaptive_plan.kinds.base import Kind, LiveData, Operation, StepSpec
 from adaptive_plan.kinds.project import owner_of
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.manifest import Manifest
@@ -37,9 +37,10 @@ from adaptive_plan.model.resource import Resource
 from adaptive_plan.model.snapshot import LiveState
 
 SHARE_FIELDS = "key shares { team { key } role { key } isOwner }"
-SHARE_PROJECT = (
+SHARE_PROJECT = Operation(
+    "ShareProject",
     "mutation ShareProject($idOrKey: IdOrKey!, $input: ProjectShares!) "
-    "{ shareProject(idOrKey: $idOrKey, input: $input) { id key } }"
+    "{ shareProject(idOrKey: $idOrKey, input: $input) { id key } }",
 )
 DEFAULT_OWNER_TEAM = "default"
 OWNER_ROLE = "admin"

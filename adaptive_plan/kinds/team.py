@@ -12,14 +12,17 @@ from collections.abc import Sequence
 from typing import Any
 
 from adaptive_plan.kinds._shared import BUILT_IN_TEAMS, create, entries, exists_probe, live_list, pick
-from adaptive_plan.kinds.base import DeleteBehaviour, Kind, LiveData, StepSpec
+from adaptive_plan.kinds.base import DeleteBehaviour, Kind, LiveData, Operation, StepSpec
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.manifest import Manifest
 from adaptive_plan.model.plan import AttrChange
 from adaptive_plan.model.resource import Resource
 
-CREATE_TEAM = "mutation CreateTeam($input: TeamCreate!) { createTeam(input: $input) { id key name } }"
-PROBE_TEAM = "query ProbeTeam { teams { key } }"
+CREATE_TEAM = Operation(
+    "CreateTeam",
+    "mutation CreateTeam($input: TeamCreate!) { createTeam(input: $input) { id key name } }",
+)
+PROBE_TEAM = Operation("ProbeTeam", "query ProbeTeam { teams { key } }")
 
 
 class TeamKind(Kind):
@@ -62,7 +65,7 @@ class TeamKind(Kind):
     ) -> Sequence[StepSpec]:
         return ()
 
-    def warnings(self, desired: Resource | None, actual: Resource | None, live: Any) -> list[str]:
+    def warnings(self, desired: Resource | None, actual: Resource | None) -> list[str]:
         if desired is None or actual is None or "name" not in desired.attrs:
             return []
         if desired.attrs["name"] == actual.attrs.get("name"):

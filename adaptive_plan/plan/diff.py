@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from adaptive_plan.kinds.base import Kind, StepSpec
 from adaptive_plan.model.address import Address
@@ -21,12 +20,10 @@ from adaptive_plan.model.resource import Resource
 from adaptive_plan.model.secrets import secret_names
 from adaptive_plan.model.snapshot import LiveState
 
-_ABSENT: Any = None
 
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DraftChange:
-    """A change before the planner orders it and gives its steps ids and edges."""
+    """A change before the planner orders it and gives its steps ids and edges (built by keyword)."""
 
     address: Address
     kind: Kind
@@ -55,25 +52,26 @@ def diff_resources(
     """One draft change per address declared or live (live objects of unknown kinds are ignored).
 
     ``replace``: addresses (and everything within them) whose write-only values are re-sent.
+    A kind that needs other resources' facts for its warnings gathers them in ``Kind.link``.
     """
     result = DiffResult()
     for address, wanted in desired.items():
         kind = kinds[wanted.kind]
         actual = live.get(address)
         if actual is None:
-            result.changes.append(_create(kind, wanted, live))
+            result.changes.append(_create(kind, wanted))
         else:
             forced = any(address.is_within(target) for target in replace)
-            result.changes.append(_update(kind, wanted, actual, live, forced=forced))
+            result.changes.append(_update(kind, wanted, actual, forced=forced))
     for address, actual in live.resources.items():
         kind = kinds.get(actual.kind)
         if address in desired or kind is None:
             continue
-        _undeclared(result, manifest, desired, kind, actual, live)
+        _undeclared(result, manifest, desired, kind, actual)
     return result
 
 
-def _create(kind: Kind, wanted: Resource, live: LiveState) -> DraftChange:
+def _create(kind: Kind, wanted: Resource) -> DraftChange:
     attributes = tuple(
         _mark(AttrChange(path, None, value, sensitive=path in kind.write_only))
         for path, value in sorted(wanted.attrs.items())
@@ -85,11 +83,11 @@ def _create(kind: Kind, wanted: Resource, live: LiveState) -> DraftChange:
         desired=wanted,
         attributes=attributes,
         specs=tuple(kind.create_steps(wanted)),
-        warnings=tuple(kind.warnings(wanted, None, live)),
+        warnings=tuple(kind.warnings(wanted, None)),
     )
 
 
-def _update(kind: Kind, wanted: Resource, actual: Resource, live: LiveState, *, forced: bool) -> DraftChange:
+def _update(kind: Kind, wanted: Resource, actual: Resource, *, forced: bool) -> DraftChange:
     compared = list(kind.compare(wanted, actual))
     resendable = kind.write_only - kind.create_only
     resent = [
@@ -97,14 +95,20 @@ def _update(kind: Kind, wanted: Resource, actual: Resource, live: LiveState, *, 
         for path in sorted(wanted.attrs)
         if path in resendable
     ]
+    warnings = tuple(kind.warnings(wanted, actual))
     if not compared and not (forced and resent):
-        warnings = _warn(kind, wanted, actual, live)
-        return DraftChange(wanted.address, kind, Action.NOOP, wanted, actual, warnings=warnings)
+        return DraftChange(
+            address=wanted.address,
+            kind=kind,
+            action=Action.NOOP,
+            desired=wanted,
+            actual=actual,
+            warnings=warnings,
+        )
     every = compared + resent
     shown = tuple(_mark(line) for change in compared for line in expand(change)) + tuple(resent)
-    reason = "" if compared else "--replace: re-sending write-only values"
     if kind.requires_replace(compared):
-        return _replace(kind, wanted, actual, live, shown)
+        return _replace(kind, wanted, actual, shown, warnings)
     return DraftChange(
         address=wanted.address,
         kind=kind,
@@ -113,20 +117,32 @@ def _update(kind: Kind, wanted: Resource, actual: Resource, live: LiveState, *, 
         actual=actual,
         attributes=shown,
         specs=tuple(kind.update_steps(wanted, actual, every)),
-        reason=reason,
-        warnings=_warn(kind, wanted, actual, live),
+        reason="" if compared else "--replace: re-sending write-only values",
+        warnings=warnings,
     )
 
 
 def _replace(
-    kind: Kind, wanted: Resource, actual: Resource, live: LiveState, shown: tuple[AttrChange, ...]
+    kind: Kind,
+    wanted: Resource,
+    actual: Resource,
+    shown: tuple[AttrChange, ...],
+    warnings: tuple[str, ...],
 ) -> DraftChange:
     behaviour = kind.delete_behaviour
     if not behaviour.possible:
         instead = behaviour.note or "it cannot be deleted"
         note = f"this change needs a replacement, but {instead}; nothing will be sent"
-        return DraftChange(wanted.address, kind, Action.UPDATE, wanted, actual, shown, (), note, (note,))
-    specs = tuple(kind.delete_steps(actual)) + tuple(kind.create_steps(wanted))
+        return DraftChange(
+            address=wanted.address,
+            kind=kind,
+            action=Action.UPDATE,
+            desired=wanted,
+            actual=actual,
+            attributes=shown,
+            reason=note,
+            warnings=(note,),
+        )
     forcing = ", ".join(change.path for change in shown if not change.sensitive)
     return DraftChange(
         address=wanted.address,
@@ -135,9 +151,9 @@ def _replace(
         desired=wanted,
         actual=actual,
         attributes=shown,
-        specs=specs,
+        specs=tuple(kind.delete_steps(actual)) + tuple(kind.create_steps(wanted)),
         reason=f"{forcing} cannot be changed in place" if forcing else "must be replaced",
-        warnings=_warn(kind, wanted, actual, live),
+        warnings=warnings,
     )
 
 
@@ -147,29 +163,35 @@ def _undeclared(
     desired: Mapping[Address, Resource],
     kind: Kind,
     actual: Resource,
-    live: LiveState,
 ) -> None:
     parent = actual.address.parent
     if kind.unlisted(actual):
         return
     if kind.ownership == "exclusive":
         if parent is not None and kind.managed_children(manifest, parent):
-            result.changes.append(_delete(kind, actual, live, f"not in the list {parent} declares"))
+            result.changes.append(_delete(kind, actual, f"not in the list {parent} declares"))
     elif kind.ownership == "prune":
         if parent is not None and parent not in desired:
             return
         if kind.pruned(manifest, actual):
-            result.changes.append(_delete(kind, actual, live, "not declared in the manifests; prune is on"))
+            result.changes.append(_delete(kind, actual, "not declared in the manifests; prune is on"))
         else:
             result.unmanaged.append(actual.address)
 
 
-def _delete(kind: Kind, actual: Resource, live: LiveState, why: str) -> DraftChange:
+def _delete(kind: Kind, actual: Resource, why: str) -> DraftChange:
     behaviour = kind.delete_behaviour
     if not behaviour.possible:
         instead = behaviour.note or "it cannot be deleted"
         note = f"{actual.address} is {why}, but {instead}; it is left in place"
-        return DraftChange(actual.address, kind, Action.NOOP, None, actual, reason=note, warnings=(note,))
+        return DraftChange(
+            address=actual.address,
+            kind=kind,
+            action=Action.NOOP,
+            actual=actual,
+            reason=note,
+            warnings=(note,),
+        )
     present = sorted((path, value) for path, value in actual.attrs.items() if value is not None)
     attributes = tuple(_mark(AttrChange(path, value, None)) for path, value in present)
     return DraftChange(
@@ -180,25 +202,22 @@ def _delete(kind: Kind, actual: Resource, live: LiveState, why: str) -> DraftCha
         attributes=attributes,
         specs=tuple(kind.delete_steps(actual)),
         reason=f"{why}; {behaviour.note}" if behaviour.note else why,
-        warnings=tuple(kind.warnings(None, actual, live)),
+        warnings=tuple(kind.warnings(None, actual)),
     )
-
-
-def _warn(kind: Kind, wanted: Resource, actual: Resource, live: LiveState) -> tuple[str, ...]:
-    return tuple(kind.warnings(wanted, actual, live))
 
 
 def expand(change: AttrChange) -> list[AttrChange]:
     """Split a map-valued change into one line per changed leaf (``placement.max_ttft_ms``).
 
-    Lists stay whole: a present list is exclusive, so it is shown as before → after.
+    Lists stay whole: a present list is exclusive, so it is shown as before → after. A key
+    absent on one side reads as None there: an unmanaged leaf is null, as in ``compare``.
     """
     before, after = change.before, change.after
     if change.sensitive or not (isinstance(before, dict) and isinstance(after, dict)):
         return [change]
     lines: list[AttrChange] = []
     for key in sorted(set(before) | set(after), key=str):
-        old, new = before.get(key, _ABSENT), after.get(key, _ABSENT)
+        old, new = before.get(key), after.get(key)
         if old != new:
             lines.extend(expand(AttrChange(f"{change.path}.{key}", old, new)))
     return lines or [change]
