@@ -145,6 +145,27 @@ def exists_probe(document: str, path: str, value: str, variables: dict[str, Any]
     return Poll(document=document, variables=dict(variables or {}), path=path, until=(value,))
 
 
+# Every kind that reads per-project fields in request 1 reads them under these two aliases, so
+# the GraphQL field merge (same response key, same arguments: one field whose selection is the
+# union) makes them one active and one archived ``projects`` field, resolved once.
+ACTIVE_PROJECTS = "projects_active"
+ARCHIVED_PROJECTS = "projects_archived"
+
+
+def every_project(fields: str) -> str:
+    """Request-1 fields reading ``fields`` of every project, the active then the archived ones
+    (archived projects are read too: a declared one is unarchived, not created)."""
+    return (
+        f"{ACTIVE_PROJECTS}: projects(filter: {{isArchived: false}}) {{ {fields} }} "
+        f"{ARCHIVED_PROJECTS}: projects(filter: {{isArchived: true}}) {{ {fields} }}"
+    )
+
+
+def live_projects(first: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The projects ``every_project`` read (active, then archived), from request 1's data."""
+    return live_list(first, ACTIVE_PROJECTS) + live_list(first, ARCHIVED_PROJECTS)
+
+
 def live_list(data: Mapping[str, Any], alias: str) -> list[dict[str, Any]]:
     """``data[alias]`` as a list of objects (missing or null -> [])."""
     value = data.get(alias)

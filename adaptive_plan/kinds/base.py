@@ -51,6 +51,9 @@ class Operation(str):
         self.name = name
         return self
 
+    def __reduce__(self) -> tuple[Any, tuple[str, str]]:  # copy and pickle rebuild it whole
+        return Operation, (self.name, str(self))
+
 
 @dataclass(frozen=True)
 class StepSpec:

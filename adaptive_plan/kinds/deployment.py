@@ -23,15 +23,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from adaptive_plan.kinds._shared import step
+from adaptive_plan.kinds._shared import every_project, live_projects, step
 from adaptive_plan.kinds.base import Kind, LiveData, Operation, StepSpec
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.manifest import Manifest
 from adaptive_plan.model.plan import AttrChange, Poll
 from adaptive_plan.model.resource import Resource
 
-ALIAS = "deployment__projects"
-ARCHIVED_ALIAS = "deployment__archived"  # archived projects are read too: a declared one is unarchived
 POOLS_ALIAS = "deployment__pools"
 PROJECT_FIELDS = """key
   modelServices {
@@ -127,10 +125,7 @@ class DeploymentKind(Kind):
     write_only = frozenset({"speculative_decoding"})
     live_query = "\n".join(
         [
-            *(
-                f"{alias}: projects(filter: {{isArchived: {archived}}}) {{ {PROJECT_FIELDS} }}"
-                for alias, archived in ((ALIAS, "false"), (ARCHIVED_ALIAS, "true"))
-            ),
+            every_project(PROJECT_FIELDS),
             f"{POOLS_ALIAS}: computePools {{ id key }}",
         ]
     )
@@ -170,7 +165,7 @@ class DeploymentKind(Kind):
 
     def from_live(self, data: LiveData) -> list[Resource]:
         pools = {pool["id"]: pool["key"] for pool in data.first.get(POOLS_ALIAS) or []}
-        projects = [*(data.first.get(ALIAS) or []), *(data.first.get(ARCHIVED_ALIAS) or [])]
+        projects = live_projects(data.first)
         bindings: dict[str, set[str]] = {}
         for project in projects:
             for service in project.get("modelServices") or []:

@@ -18,15 +18,13 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from adaptive_plan.kinds._shared import create, step
+from adaptive_plan.kinds._shared import create, every_project, live_projects, step
 from adaptive_plan.kinds.base import Kind, LiveData, Operation, StepSpec
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.manifest import Manifest
 from adaptive_plan.model.plan import AttrChange, Poll
 from adaptive_plan.model.resource import Resource
 
-ALIAS = "metric__projects"
-ARCHIVED_ALIAS = "metric__archived"  # archived projects are read too: a declared one is unarchived
 PROJECT_FIELDS = "key metrics { id key name kind scoringType description unit category }"
 
 CREATE_METRIC = Operation(
@@ -136,10 +134,7 @@ class MetricKind(Kind):
     parent = "project"
     section = "metrics"
     ownership = "prune"
-    live_query = "\n".join(
-        f"{alias}: projects(filter: {{isArchived: {archived}}}) {{ {PROJECT_FIELDS} }}"
-        for alias, archived in ((ALIAS, "false"), (ARCHIVED_ALIAS, "true"))
-    )
+    live_query = every_project(PROJECT_FIELDS)
 
     def desired(self, manifest: Manifest) -> list[Resource]:
         resources = []
@@ -161,7 +156,7 @@ class MetricKind(Kind):
 
     def from_live(self, data: LiveData) -> list[Resource]:
         resources = []
-        for project in [*(data.first.get(ALIAS) or []), *(data.first.get(ARCHIVED_ALIAS) or [])]:
+        for project in live_projects(data.first):
             project_address = Address("project", project["key"])
             for metric in project.get("metrics") or []:
                 if metric.get("category") != "USER" or not metric.get("key"):

@@ -17,7 +17,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from adaptive_plan.kinds._shared import create, entries, exists_probe, key_of, live_list, pick, step, text
+from adaptive_plan.kinds._shared import (
+    create,
+    entries,
+    every_project,
+    exists_probe,
+    key_of,
+    live_projects,
+    pick,
+    step,
+    text,
+)
 from adaptive_plan.kinds.base import DeleteBehaviour, Kind, LiveData, Operation, StepSpec
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.manifest import Manifest
@@ -53,10 +63,7 @@ class ProjectKind(Kind):
     name = "project"
     section = "projects"
     ownership = "prune"
-    live_query = (
-        f"project_active: projects(filter: {{isArchived: false}}) {{ {PROJECT_FIELDS} }} "
-        f"project_archived: projects(filter: {{isArchived: true}}) {{ {PROJECT_FIELDS} }}"
-    )
+    live_query = every_project(PROJECT_FIELDS)
     delete_behaviour = DeleteBehaviour(True, "projects are archived, not deleted")
 
     def desired(self, manifest: Manifest) -> list[Resource]:
@@ -74,9 +81,8 @@ class ProjectKind(Kind):
         return resources
 
     def from_live(self, data: LiveData) -> list[Resource]:
-        projects = live_list(data.first, "project_active") + live_list(data.first, "project_archived")
         resources = {}
-        for project in projects:
+        for project in live_projects(data.first):
             owner = owner_of(project)
             attrs = {
                 "name": project["name"],

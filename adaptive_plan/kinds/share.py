@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from adaptive_plan.kinds._shared import key_of, live_list, project_entries, step
+from adaptive_plan.kinds._shared import every_project, key_of, live_projects, project_entries, step
 from adaptive_plan.kinds.base import Kind, LiveData, Operation, StepSpec
 from adaptive_plan.kinds.project import owner_of
 from adaptive_plan.model.address import Address
@@ -52,10 +52,7 @@ class ShareKind(Kind):
     section = "shares"
     identity_fields = ("team",)
     ownership = "exclusive"
-    live_query = (
-        f"share_active: projects(filter: {{isArchived: false}}) {{ {SHARE_FIELDS} }} "
-        f"share_archived: projects(filter: {{isArchived: true}}) {{ {SHARE_FIELDS} }}"
-    )
+    live_query = every_project(SHARE_FIELDS)
 
     # --- reading ------------------------------------------------------------
     def desired(self, manifest: Manifest) -> list[Resource]:
@@ -78,7 +75,7 @@ class ShareKind(Kind):
 
     def from_live(self, data: LiveData) -> list[Resource]:
         resources = {}
-        for project in live_list(data.first, "share_active") + live_list(data.first, "share_archived"):
+        for project in live_projects(data.first):
             owner = owner_of(project)
             others = [s for s in project.get("shares") or [] if not _is_primary(s, owner)]
             shares = {key_of(s.get("team")): key_of(s.get("role")) for s in others}
