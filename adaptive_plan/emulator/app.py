@@ -123,7 +123,7 @@ class App:
         except (ValueError, MultipartError) as error:
             return json_response(400, {"errors": [{"message": f"Bad request: {error}"}]})
         operation_name = payload.get("operationName")
-        self.stats.record(operation_name or "")
+        position = self.stats.record(operation_name or "", len(request.body))
         faulted = self._fault_response(operation_name)
         if faulted is not None:
             return faulted
@@ -151,7 +151,9 @@ class App:
         body: dict[str, Any] = {"data": result.data}
         if result.errors:
             body["errors"] = [_format_error(e) for e in result.errors]
-        return json_response(200, body)
+        response = json_response(200, body)
+        self.stats.answered(position, len(response.body))
+        return response
 
     # ------------------------------------------------------------------ REST
     def _rest(self, request: Request, path: str, query: dict[str, list[str]]) -> Response | None:

@@ -133,6 +133,11 @@ class Kind:
     ``live_query``: GraphQL fields (with aliases) for request 1 of the live read.
     ``live_scope``/``scoped_query``: a field template for request 2, repeated per
     project or team key, where ``$KEY`` is replaced by the JSON-quoted key.
+    ``opens_scope``: the scope whose keys are this kind's top-level live objects (the
+    project kind opens ``project``; the team kind ``team``): request 2 reads every kind whose
+    ``live_scope`` it is once per such key. Its ``from_live`` must need request 1 only.
+    ``catalog``: the ``LiveState.catalog`` entry that lists the keys of this kind's top-level
+    live objects (``models``), for references checked against the instance; "" for none.
     """
 
     name: ClassVar[str] = ""
@@ -146,6 +151,8 @@ class Kind:
     live_query: ClassVar[str] = ""
     live_scope: ClassVar[Scope | None] = None
     scoped_query: ClassVar[str] = ""
+    opens_scope: ClassVar[Scope | None] = None
+    catalog: ClassVar[str] = ""
     delete_behaviour: ClassVar[DeleteBehaviour] = DeleteBehaviour()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

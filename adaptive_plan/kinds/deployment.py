@@ -3,7 +3,11 @@
 Address ``project.K/model.MODELKEY`` (address kind ``model`` under a project; this kind's
 ``name`` is ``deployment``). Owns: desired deployments from ``projects[].models``, live ones
 from ``Project.modelServices`` (request 1, nested under every project), their
-normalisation and the steps:
+normalisation and the steps. Which projects a model is bound to (for the detach warning) is
+read once per model, in this kind's own ``models`` field of request 1, not under every
+project's services: that nesting returned projects x projects entries for a shared base model.
+
+The steps:
 
 - create = ``addModelsToProject`` (attach) → ``deployModel`` (deploy, ``wait: false``, then
   poll the service status until ONLINE) → ``updateModelService`` when ``default`` is declared
@@ -31,12 +35,18 @@ from adaptive_plan.model.plan import AttrChange, Poll
 from adaptive_plan.model.resource import Resource
 
 POOLS_ALIAS = "deployment__pools"
+MODELS_ALIAS = "deployment__models"
 PROJECT_FIELDS = """key
   modelServices {
     id key isDefault desiredOnline status
     placement { computePools maxTtftMs }
-    model { key isPublished projects(filter: {isArchived: null}) { key } }
+    model { key isPublished }
   }"""
+CAPABILITIES = "{any: [Embedding, TextGeneration, ImageUnderstanding, Reasoning, Regression]}"
+BINDINGS = (
+    f"{MODELS_ALIAS}: models(filter: {{viewAll: true, capabilities: {CAPABILITIES}}}) "
+    "{ key projects(filter: {isArchived: null}) { key } }"
+)
 
 ADD_MODELS_TO_PROJECT = Operation(
     "AddModelsToProject",
@@ -127,6 +137,7 @@ class DeploymentKind(Kind):
         [
             every_project(PROJECT_FIELDS),
             f"{POOLS_ALIAS}: computePools {{ id key }}",
+            BINDINGS,
         ]
     )
 
@@ -166,13 +177,13 @@ class DeploymentKind(Kind):
     def from_live(self, data: LiveData) -> list[Resource]:
         pools = {pool["id"]: pool["key"] for pool in data.first.get(POOLS_ALIAS) or []}
         projects = live_projects(data.first)
-        bindings: dict[str, set[str]] = {}
+        bindings: dict[str, set[str]] = {
+            model["key"]: {p["key"] for p in model.get("projects") or []}
+            for model in data.first.get(MODELS_ALIAS) or []
+        }
         for project in projects:
             for service in project.get("modelServices") or []:
-                model = service["model"]
-                bound = bindings.setdefault(model["key"], set())
-                bound.add(project["key"])
-                bound.update(p["key"] for p in model.get("projects") or [])
+                bindings.setdefault(service["model"]["key"], set()).add(project["key"])
         resources = []
         for project in projects:
             project_address = Address("project", project["key"])

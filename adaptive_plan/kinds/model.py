@@ -87,6 +87,7 @@ COMPUTE_KEYS = ("tp", "kv_cache_len", "max_seq_len")
 class ModelKind(Kind):
     name = "model"
     section = "models"
+    catalog = "models"
     ownership = "never"
     write_only = frozenset({"api_key", "hf_token"})
     create_only = write_only  # no mutation takes them after addExternalModel / importHfModel

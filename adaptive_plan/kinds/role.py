@@ -41,6 +41,7 @@ PROBE_ROLE = Operation("ProbeRole", "query ProbeRole { roles { key } }")
 class RoleKind(Kind):
     name = "role"
     section = "roles"
+    catalog = "roles"
     live_query = "role_roles: roles { id key name permissions }"
     delete_behaviour = DeleteBehaviour(False, "roles cannot be deleted through the API")
 
