@@ -9,7 +9,8 @@
 Concurrency: ``parallelism`` (``apply --parallelism``) sizes the connection pool (that many
 kept alive, so a busy client never reconnects) and is the ceiling of the window of requests
 in flight; the window halves on HTTP 429/503 and grows back on other answers (AIMD, see
-``concurrency.py``), and a ``Retry-After`` holds every new request, not only the refused one.
+``concurrency.py``; ``adaptive=False`` keeps it fixed). ``client.concurrency.throttled``
+counts the 429/503 answers.
 
 Retry rules (``RetryPolicy`` in ``config.py`` sets attempts and waits):
 
@@ -56,7 +57,7 @@ from adaptive_plan.api.config import (
 from adaptive_plan.api.failures import NOT_SENT, Failure, status_failure, transport_failure
 from adaptive_plan.api.multipart import Upload, build_multipart
 from adaptive_plan.api.operations import operation_name as _operation_name
-from adaptive_plan.api.retry import RetryNotice, backoff_delay, parse_retry_after
+from adaptive_plan.api.retry import RetryNotice, backoff_delay
 from adaptive_plan.api.scrub import Scrubber
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -98,6 +99,7 @@ class AdaptiveClient:
         user_agent: str = DEFAULT_USER_AGENT,
         on_retry: Callable[[RetryNotice], None] | None = None,
         parallelism: int = DEFAULT_PARALLELISM,
+        adaptive: bool = True,
     ) -> None:
         if not api_key:
             raise e.ApiConfigError(f"no API key: pass --api-key or set {ENV_API_KEY}")
@@ -109,7 +111,7 @@ class AdaptiveClient:
         self._rng = random.Random()
         self._lock = threading.Lock()
         self._count = 0
-        self.concurrency = Concurrency(parallelism)
+        self.concurrency = Concurrency(parallelism, adaptive=adaptive)
         headers = {"Authorization": f"Bearer {api_key}", "User-Agent": user_agent}
         limits = httpx.Limits(max_connections=parallelism, max_keepalive_connections=parallelism)
         self._http = httpx.Client(
@@ -277,7 +279,7 @@ class AdaptiveClient:
                 self._bump()
                 raise
             self._bump()
-            slot.outcome(response.status_code, parse_retry_after(response.headers.get("Retry-After")))
+            slot.outcome(response.status_code)
         return response
 
     def _bump(self) -> None:

@@ -1,18 +1,22 @@
 """``Concurrency``: how many requests the client lets into flight, adapted to the server (AIMD).
 
     gate = Concurrency(ceiling=32)
-    with gate.slot() as slot:          # blocks while the window is full or the server said wait
+    with gate.slot() as slot:          # blocks while the window is full
         response = send()
-        slot.outcome(response.status_code, retry_after)
+        slot.outcome(response.status_code)
 
 The window starts at ``ceiling`` (``--parallelism``): a server that never pushes back sees
 exactly the fixed parallelism. Each HTTP 429 or 503 halves the window (multiplicative
-decrease, at most once per window's worth of requests, so one burst of refusals counts once)
-and, with a ``Retry-After``, holds every new request until that time: the server asked the
-client to wait, not only the one request. Each other response adds ``1 / window`` (additive
-increase: about one more request in flight per window of successes), up to the ceiling.
-That is TCP's congestion control, so a large apply against a rate-limited server neither
-hammers it at full parallelism nor crawls at one request at a time.
+decrease), once per burst: refusals of requests that were already in flight when the window
+last shrank were sent into the same load and count once. Each other response adds
+``1 / window`` (additive increase: about one more request in flight per window of
+successes), up to the ceiling. That is TCP's congestion control, so a large apply against a
+rate-limited server neither hammers it at full parallelism nor crawls at one request at a
+time. The refused request itself waits out the server's ``Retry-After`` before it is sent
+again (the client's retry loop), outside the window, so the others go on meanwhile.
+
+With ``adaptive=False`` the window stays at the ceiling (retries only): what the benchmarks
+compare against.
 
 ``throttled`` counts the 429/503 answers seen; ``low`` is the smallest window reached.
 """
@@ -20,8 +24,7 @@ hammers it at full parallelism nor crawls at one request at a time.
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 PUSHBACK = frozenset({429, 503})
@@ -33,37 +36,37 @@ class Slot:
     def __init__(self, gate: Concurrency, serial: int) -> None:
         self._gate, self._serial = gate, serial
 
-    def outcome(self, status: int, retry_after: float | None = None) -> None:
-        self._gate._finished(self._serial, status, retry_after)
+    def outcome(self, status: int) -> None:
+        self._gate._finished(self._serial, status)
 
 
 class Concurrency:
     """A window of requests in flight between 1 and ``ceiling``, thread-safe."""
 
-    def __init__(self, ceiling: int, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, ceiling: int, *, adaptive: bool = True) -> None:
         if ceiling < 1:
             raise ValueError("the concurrency ceiling must be at least 1")
         self.ceiling = ceiling
+        self.adaptive = adaptive
         self.window = float(ceiling)
         self.low = float(ceiling)
         self.throttled = 0
-        self._clock = clock
         self._in_flight = 0
         self._serial = 0  # requests admitted so far
-        self._recovered_at = 0  # serial after which a new refusal may shrink the window again
-        self._resume_at = 0.0  # no new request before this time (Retry-After)
+        self._burst_end = 0  # refusals of requests admitted up to here belong to the last decrease
         self._cond = threading.Condition()
+
+    @property
+    def in_flight(self) -> int:
+        return self._in_flight
 
     @contextmanager
     def slot(self) -> Iterator[Slot]:
         """Wait for room in the window, and free it on leaving (a request that raised frees it
         without changing the window: a transport error says nothing about the server's load)."""
         with self._cond:
-            while True:
-                pause = self._resume_at - self._clock()
-                if pause <= 0 and self._in_flight < max(1, int(self.window)):
-                    break
-                self._cond.wait(timeout=pause if pause > 0 else None)
+            while self._in_flight >= max(1, int(self.window)):
+                self._cond.wait()
             self._in_flight += 1
             self._serial += 1
             serial = self._serial
@@ -75,16 +78,14 @@ class Concurrency:
                 self._in_flight -= 1
                 self._cond.notify_all()
 
-    def _finished(self, serial: int, status: int, retry_after: float | None) -> None:
+    def _finished(self, serial: int, status: int) -> None:
         with self._cond:
             if status in PUSHBACK:
                 self.throttled += 1
-                if serial > self._recovered_at:  # the first refusal of this burst
+                if self.adaptive and serial > self._burst_end:  # the first refusal of a burst
                     self.window = max(1.0, self.window / 2)
                     self.low = min(self.low, self.window)
-                    self._recovered_at = self._serial  # those in flight were sent into the same load
-                if retry_after:
-                    self._resume_at = max(self._resume_at, self._clock() + retry_after)
-            else:
+                    self._burst_end = self._serial  # those in flight were sent into the same load
+            elif self.adaptive:
                 self.window = min(float(self.ceiling), self.window + 1 / self.window)
             self._cond.notify_all()

@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 
 @dataclass
 class Stats:
-    """Counters for tests and benchmarks: every HTTP request, GraphQL operation names in order
+    """Counters for tests and benchmarks: every HTTP request and connection, GraphQL operation names in order
     and, at the same positions, the size in bytes of each GraphQL request body (``body_sizes``)
     and of its answer (``answer_sizes``, 0 for a request not answered)."""
 
     http_requests: int = 0
+    connections: int = 0
     operations: list[str] = field(default_factory=list)
     body_sizes: list[int] = field(default_factory=list)
     answer_sizes: list[int] = field(default_factory=list)
@@ -30,6 +31,11 @@ class Stats:
             self.answer_sizes.append(0)
             return len(self.operations) - 1
 
+    def connected(self) -> None:
+        """Count a new client connection (a client that keeps its connections alive opens few)."""
+        with self._lock:
+            self.connections += 1
+
     def answered(self, position: int, size: int) -> None:
         with self._lock:
             if 0 <= position < len(self.answer_sizes):
@@ -44,6 +50,7 @@ class Stats:
     def reset(self) -> None:
         with self._lock:
             self.http_requests = 0
+            self.connections = 0
             self.operations.clear()
             self.body_sizes.clear()
             self.answer_sizes.clear()

@@ -86,6 +86,7 @@ class GraderKind(Kind):
     section = "graders"
     ownership = "prune"
     live_scope = "project"
+    scoped_type = "Grader"
     scoped_query = f"""graders(project: $KEY) {{
     id key name locked graderType
     {config.LIVE_SELECTION}

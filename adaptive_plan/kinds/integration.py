@@ -103,6 +103,7 @@ class IntegrationKind(Kind):
     ownership = "prune"
     write_only = frozenset({"secrets"})
     live_scope = "team"
+    scoped_type = "Integration"
     scoped_query = f"integrations(team: $KEY) {{ {INTEGRATION_FIELDS} }}"
 
     # --- reading ------------------------------------------------------------

@@ -93,6 +93,7 @@ class RecipeKind(Kind):
     section = "recipes"
     ownership = "prune"
     live_scope = "project"
+    scoped_type = "CustomRecipe"
     scoped_query = """customRecipes(project: $KEY, filter: {}) {
     id key name description entrypoint configEntrypoint builtin global contentHash
     labels(withProtected: false) { key value }
