@@ -131,15 +131,13 @@ class Kind:
     created (an external model's ``api_key``): an update cannot re-send them, so the plan
     never lists them under one.
     ``live_query``: GraphQL fields (with aliases) for request 1 of the live read.
-    ``live_scope``/``scoped_query``: a field template for request 2, repeated per
-    project or team key, where ``$KEY`` is replaced by the JSON-quoted key.
+    ``live_scope``/``scoped_query``: a field template for request 2, repeated per key of the
+    live objects of the kind ``live_scope`` names (``project``, ``team``), where ``$KEY`` is
+    replaced by the JSON-quoted key; that kind's ``from_live`` must need request 1 only.
     ``scoped_type``: the GraphQL type of the objects ``scoped_query``'s fields return
     (``Grader``); when set, the reader sends their selection once per document, as a named
     fragment, instead of once per key (documents ten times smaller, that much less for the
     server to parse and validate). "" sends the selection inline.
-    ``opens_scope``: the scope whose keys are this kind's top-level live objects (the
-    project kind opens ``project``; the team kind ``team``): request 2 reads every kind whose
-    ``live_scope`` it is once per such key. Its ``from_live`` must need request 1 only.
     ``catalog``: the ``LiveState.catalog`` entry that lists the keys of this kind's top-level
     live objects (``models``), for references checked against the instance; "" for none.
     """
@@ -156,7 +154,6 @@ class Kind:
     live_scope: ClassVar[Scope | None] = None
     scoped_query: ClassVar[str] = ""
     scoped_type: ClassVar[str] = ""
-    opens_scope: ClassVar[Scope | None] = None
     catalog: ClassVar[str] = ""
     delete_behaviour: ClassVar[DeleteBehaviour] = DeleteBehaviour()
 

@@ -62,7 +62,6 @@ def owner_of(project: dict[str, Any]) -> dict[str, str] | None:
 class ProjectKind(Kind):
     name = "project"
     section = "projects"
-    opens_scope = "project"
     ownership = "prune"
     live_query = every_project(PROJECT_FIELDS)
     delete_behaviour = DeleteBehaviour(True, "projects are archived, not deleted")

@@ -28,7 +28,6 @@ PROBE_TEAM = Operation("ProbeTeam", "query ProbeTeam { teams { key } }")
 class TeamKind(Kind):
     name = "team"
     section = "teams"
-    opens_scope = "team"
     catalog = "teams"
     live_query = "team_teams: teams { id key name }"
     delete_behaviour = DeleteBehaviour(False, "teams cannot be deleted through the API")

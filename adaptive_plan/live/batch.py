@@ -1,9 +1,9 @@
 """The GraphQL documents of a live read, and splitting the scoped answers back per scope.
 
 Request 1 (``query LiveState``) is every kind's ``live_query`` plus the reader's own fields
-(aliased ``reader_*``: compute pools and permissions, facts no kind owns). The kinds that
-``open`` a scope (``Kind.opens_scope``: projects open ``project``, teams ``team``) give its
-keys from their request-1 objects (``scope_keys``).
+(aliased ``reader_*``: compute pools and permissions, facts no kind owns). A kind's
+``live_scope`` names the kind whose request-1 objects give the scope's keys (``project``,
+``team``; ``scope_keys``).
 
 Then every kind with a ``live_scope`` repeats its ``scoped_query`` once per key of that scope,
 ``$KEY`` replaced by the JSON-quoted key (a valid GraphQL string literal, so a key can never
@@ -75,14 +75,16 @@ def first_document(kinds: Sequence[Kind]) -> str:
 
 
 def scope_keys(kinds: Sequence[Kind], first: Mapping[str, Any]) -> dict[str, list[str]]:
-    """Each scope's keys: the top-level request-1 objects of the kinds that open it."""
+    """Each scope's keys: the top-level request-1 objects of the kind a ``live_scope`` names
+    (none when that kind is not read)."""
     data = LiveData(first=first)
+    scopes = {kind.live_scope for kind in kinds if kind.live_scope}
     keys: dict[str, list[str]] = {}
     for kind in kinds:
-        if kind.opens_scope:
-            found = keys.setdefault(kind.opens_scope, [])
-            found += [r.address.key for r in kind.from_live(data) if r.address.parent is None]
-    return {scope: list(dict.fromkeys(found)) for scope, found in keys.items()}
+        if kind.name in scopes:
+            found = [r.address.key for r in kind.from_live(data) if r.address.parent is None]
+            keys[kind.name] = list(dict.fromkeys(found))
+    return keys
 
 
 def scoped_documents(

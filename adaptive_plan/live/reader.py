@@ -10,9 +10,9 @@ exception is content GraphQL cannot describe: a kind may ask for REST downloads
 export shares). Only recipes uploaded without adaptive-plan's hash label do, one download
 each, so an estate adaptive-plan manages needs none.
 
-Nothing here names a kind: the scopes come from ``Kind.opens_scope`` (their keys are that
-kind's request-1 objects, active and archived projects alike), the per-scope reads from
-``Kind.live_scope``/``scoped_query``, and the catalogue entries from ``Kind.catalog``.
+Nothing here names a kind: the per-scope reads come from ``Kind.live_scope``/``scoped_query``
+(a scope's keys are the request-1 objects of the kind ``live_scope`` names, active and
+archived projects alike), and the catalogue entries from ``Kind.catalog``.
 
 Archived projects are read too, in both levels: a declared project that was archived
 is planned as an unarchive (its children must be matched, not created again); the project
