@@ -32,6 +32,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any, Protocol
 
+from adaptive_plan.kinds import KINDS_BY_NAME
 from adaptive_plan.kinds.base import Kind, LiveData
 from adaptive_plan.live.batch import (
     FIRST_OPERATION,
@@ -62,8 +63,9 @@ def read_live_state(
 ) -> LiveState:
     """Read every kind's live objects (two round-trip levels) into a normalised ``LiveState``;
     ``max_document_bytes`` bounds each scoped document (``live.batch``)."""
-    first = client.execute(first_document(kinds), operation_name=FIRST_OPERATION) or {}
-    documents = scoped_documents(kinds, scope_keys(kinds, first), max_document_bytes)
+    read = _with_scopes(kinds)
+    first = client.execute(first_document(read), operation_name=FIRST_OPERATION) or {}
+    documents = scoped_documents(kinds, scope_keys(read, first), max_document_bytes)
     answers = in_parallel(
         lambda document: client.execute(document.text, operation_name=SCOPED_OPERATION) or {}, documents
     )
@@ -81,6 +83,14 @@ def read_live_state(
         fingerprints={str(address): fingerprint(resource) for address, resource in resources.items()},
         downloads=dict(data.downloads),
     )
+
+
+def _with_scopes(kinds: Sequence[Kind]) -> list[Kind]:
+    """``kinds`` and, when they are not among them, the kinds their ``live_scope`` names: a
+    scope's keys are those kinds' live objects (read, not returned)."""
+    names = {kind.name for kind in kinds}
+    wanted = {kind.live_scope for kind in kinds if kind.live_scope and kind.live_scope not in names}
+    return [*kinds, *(KINDS_BY_NAME[name] for name in sorted(wanted))]
 
 
 def _catalog(first: Mapping[str, Any], resources: Mapping[Address, Resource], kinds: Sequence[Kind]) -> dict:
