@@ -132,7 +132,8 @@ def change_one_percent(root: Path, plan: Layout) -> int:
             continue
         path = root / "projects" / f"{spec.key}.yaml"
         text = path.read_text()
-        path.write_text(text.replace("description: Feedback metric 0 of", "description: Changed feedback metric 0 of"))
+        old, new = "description: Feedback metric 0 of", "description: Changed feedback metric 0 of"
+        path.write_text(text.replace(old, new))
         changed += 1
     return changed
 

@@ -31,7 +31,9 @@ class BenchmarkFailed(SystemExit):
     """A run did not do what it was measured for: its figures would be meaningless."""
 
     def __init__(self, what: str, run: Run | None = None) -> None:
-        detail = f"\n--- stdout (end)\n{run.stdout[-1500:]}\n--- stderr (end)\n{run.stderr[-1500:]}" if run else ""
+        detail = ""
+        if run is not None:
+            detail = f"\n--- stdout (end)\n{run.stdout[-1500:]}\n--- stderr (end)\n{run.stderr[-1500:]}"
         super().__init__(f"BENCHMARK FAILED: {what}{detail}")
 
 

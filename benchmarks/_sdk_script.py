@@ -49,7 +49,8 @@ class _Live:
     """What exists, for one project: the keys of its metrics, graders, recipes and deployed models."""
 
     def __init__(self, metrics=(), graders=(), recipes=(), models=()) -> None:
-        self.metrics, self.graders, self.recipes, self.models = set(metrics), set(graders), set(recipes), set(models)
+        self.metrics, self.graders = set(metrics), set(graders)
+        self.recipes, self.models = set(recipes), set(models)
 
 
 def _listed(client: Adaptive, project) -> _Live:
@@ -95,7 +96,8 @@ def _create_missing(client: Adaptive, base: Path, spec: dict, live: _Live) -> in
             created += 1
     for deployment in spec.get("models", []):
         if deployment["model"] not in live.models:
-            client.models.attach(deployment["model"], make_default=bool(deployment.get("default")), project=key)
+            default = bool(deployment.get("default"))
+            client.models.attach(deployment["model"], make_default=default, project=key)
             created += 1
     return created
 

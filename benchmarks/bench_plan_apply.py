@@ -85,7 +85,8 @@ def bench(size: int, root: Path, latency_ms: float, repeat: int, with_sdk: bool)
         )
         changed = change_one_percent(root, layout)
         row.runs["changed"] = expect(
-            best_of(repeat, cli("plan", root, emulator), emulator), f"N={size} 1% plan", summary=(0, changed, 0)
+            best_of(repeat, cli("plan", root, emulator), emulator), f"N={size} 1% plan",
+            summary=(0, changed, 0),
         )
         row.runs["export"] = _export(size, root.parent / f"export-{size}", emulator)
     if with_sdk:
