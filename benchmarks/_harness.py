@@ -21,6 +21,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from adaptive_plan.emulator.stats import Stats
+
 HERE = Path(__file__).resolve().parent
 CLI = [sys.executable, "-m", "adaptive_plan"]
 SUMMARY = re.compile(r"Plan: (\d+) to create, (\d+) to update, (\d+) to delete")
@@ -61,11 +63,12 @@ class Run:
         return tuple(int(n) for n in found.groups()) if found else None  # type: ignore[return-value]
 
 
-def measure(argv: list[str], emulator, env: dict[str, str] | None = None) -> Run:
-    """Run ``argv`` to completion against ``emulator`` (its counters are reset first)."""
+def measure(argv: list[str], emulator=None, env: dict[str, str] | None = None) -> Run:
+    """Run ``argv`` to completion, against ``emulator`` if given (its counters are reset first)."""
     full_env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(HERE), **(env or {})}
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        emulator.stats.reset()
+        stats = emulator.stats if emulator is not None else Stats()
+        stats.reset()
         start, own = time.perf_counter(), _cpu(resource.getrusage(resource.RUSAGE_SELF))
         process = subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=full_env)
         _, status, usage = os.wait4(process.pid, 0)
@@ -73,7 +76,6 @@ def measure(argv: list[str], emulator, env: dict[str, str] | None = None) -> Run
         emulator_cpu = _cpu(resource.getrusage(resource.RUSAGE_SELF)) - own
         out.seek(0)
         err.seek(0)
-        stats = emulator.stats
         return Run(
             argv, wall, _cpu(usage), usage.ru_maxrss / 1024, emulator_cpu, stats.http_requests,
             stats.connections, max(stats.body_sizes, default=0), os.waitstatus_to_exitcode(status),

@@ -36,6 +36,7 @@ class Faults:
     drop_after_commit_rate: float = 0.0
     max_in_flight: int = 0
     seed: int | None = None
+    throttled: int = field(default=0, repr=False)  # requests answered 429 so far
     _in_flight: int = field(default=0, repr=False)
     _failures: dict[str, list[tuple[int, str]]] = field(default_factory=dict, repr=False)
     _drops: dict[str, int] = field(default_factory=dict, repr=False)
@@ -66,6 +67,7 @@ class Faults:
         with self._lock:
             self._in_flight += 1
             if self.max_in_flight and self._in_flight > self.max_in_flight:
+                self.throttled += 1
                 return Decision("throttle", 429, "Too many concurrent requests", self.retry_after_s)
         return NONE
 
@@ -86,6 +88,7 @@ class Faults:
                 status, message = queued.pop(0)
                 return Decision("fail", status, message)
             if self.throttle_rate and self._random() < self.throttle_rate:
+                self.throttled += 1
                 return Decision("throttle", 429, "Too many requests", self.retry_after_s)
             if self.error_rate and self._random() < self.error_rate:
                 return Decision("fail", 503, "Injected server error")
