@@ -1,7 +1,7 @@
 # ruff: noqa: E501  (the generator writes YAML lines verbatim; splitting them hurts reading)
 """Benchmark: validate generated manifests of 1,000, 10,000 and 50,000 resources.
 
-Writes each manifest tree to a temporary directory (10 files, realistic fields, secrets,
+Writes each manifest tree to a temporary directory (up to 10 files, realistic fields, secrets,
 templates, and references validate cannot check offline: deployments of the emulator's
 catalogue base models and placements on compute pools), then runs ``adaptive-plan validate``
 on it in a fresh process and prints the wall time, the peak memory (max RSS) of that process
@@ -138,7 +138,7 @@ def generate(directory: Path, total: int) -> int:
     (directory / "recipes").mkdir(parents=True, exist_ok=True)
     (directory / "recipes" / "train.py").write_text("async def main(ctx):\n    ctx.log('train')\n")
     files = {"access.yaml": _access(n), "models.yaml": _models(n)}
-    for f in range(8):
+    for f in range(min(8, n.projects)):
         body = "".join(_project(p, n) for p in range(f, n.projects, 8))
         files[f"projects-{f}.yaml"] = HEADER + "projects:\n" + body
     for name, text in files.items():
