@@ -120,6 +120,24 @@ def write_tree(total: int, root: Path) -> Layout:
     return plan
 
 
+def change_one_percent(root: Path, plan: Layout) -> int:
+    """Edit the description of one metric in each of the first ``max(1, N // 100)`` projects
+    that have one (1% of the resources); returns how many resources now differ from live."""
+    wanted = max(1, plan.resources // 100)
+    changed = 0
+    for spec in plan.projects:
+        if changed == wanted:
+            break
+        if "metric" not in spec.children:
+            continue
+        path = root / "projects" / f"{spec.key}.yaml"
+        text = path.read_text()
+        old, new = "description: Feedback metric 0 of", "description: Changed feedback metric 0 of"
+        path.write_text(text.replace(old, new))
+        changed += 1
+    return changed
+
+
 if __name__ == "__main__":
     done = write_tree(int(sys.argv[1]), Path(sys.argv[2]))
     print(f"{done.resources} resources: {len(done.teams)} teams, {len(done.projects)} projects")

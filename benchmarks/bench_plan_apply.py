@@ -1,182 +1,168 @@
-"""Benchmark: plan and apply of generated manifests (10, 100, 1,000 resources) against the
-emulator with injected latency, side by side with a plain official-SDK script doing the same work.
+"""Benchmark: plan, apply, re-plan, 1%-changed plan and export of generated estates against the
+emulator with injected latency, side by side with two plain official-SDK scripts doing the
+same work; every run's result is checked, and a run that did not do its job fails the script.
 
 For each size N: write the manifest tree (``_generate.py``), start an emulator with 20 ms of
 latency per request, and run as subprocesses (so wall time and peak memory are the CLI's own):
-``adaptive-plan plan`` (empty instance, everything to create), ``adaptive-plan apply
---auto-approve``, and ``adaptive-plan plan`` again (re-plan: "No changes" over N live objects);
-plan and re-plan are read-only, so each is the best of ``--repeat`` runs.
-Then, against a fresh emulator with the same latency, ``_sdk_script.py`` (get each resource,
-create what is missing, one SDK call at a time), followed by one ``adaptive-plan plan`` over
-what it built ("adopt"): it cross-checks the SDK script built the same thing, and measures
-adopting an estate adaptive-plan did not make (each SDK-uploaded recipe is downloaded once,
-as it carries no content-hash label). HTTP requests are the emulator's count.
-Targets at 1,000 resources: plan in at most 2 requests and under 1 s; apply at least 10x faster
-than the SDK script. Nothing here asserts a time; it prints a table.
 
-    python benchmarks/bench_plan_apply.py [--sizes 10 100 1000] [--latency-ms 20] [--repeat 3] [--keep DIR]
+1. ``plan`` on the empty instance: must plan exactly N creates;
+2. ``apply --auto-approve`` (default ``--parallelism 10``): must exit 0;
+3. ``plan`` again, the converged re-plan: must say *No changes*;
+4. ``plan`` after editing 1% of the resources (a metric description in N/100 projects): must
+   plan exactly that many updates;
+5. ``export --out DIR``, then (not timed) ``plan DIR``: must say *No changes*.
+
+Plans are read-only, so each is the best of ``--repeat`` runs. Then, for the sizes in
+``--sdk-sizes``, each SDK script (``_sdk_script.py``) against a fresh emulator with the same
+latency: ``--style list`` (the natural list-then-create script) followed by one ``plan`` over
+what it built ("adopt", which must say *No changes*), and ``--style get`` (one lookup per
+object). Both must report N created. HTTP requests, connections and the largest GraphQL
+request body are the emulator's counts. Nothing here asserts a time; it prints tables.
+
+    python benchmarks/bench_plan_apply.py [--sizes 1000 3000 10000] [--sdk-sizes 1000 3000]
+        [--latency-ms 20] [--repeat 3] [--keep DIR]
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import re
-import resource
-import subprocess
 import sys
 import tempfile
-import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from _generate import write_tree
+from _generate import change_one_percent, write_tree
+from _harness import (
+    CLI,
+    HERE,
+    NO_CHANGES,
+    Run,
+    best_of,
+    cli,
+    expect,
+    load_line,
+    markdown_table,
+    measure,
+)
 
 from adaptive_plan.emulator.faults import Faults
 from adaptive_plan.emulator.resolvers import build_schema
 from adaptive_plan.emulator.server import Emulator, run_emulator
 
-HERE = Path(__file__).resolve().parent
-CLI = [sys.executable, "-m", "adaptive_plan"]
-SUMMARY = re.compile(r"Plan: (\d+) to create, (\d+) to update, (\d+) to delete")
-
-
-@dataclass
-class Run:
-    """One measured subprocess: wall seconds, HTTP requests it caused, its peak RSS in MB, its
-    CPU seconds, and the CPU seconds the (in-process) emulator spent meanwhile."""
-
-    wall: float
-    requests: int
-    peak_mb: float
-    cpu: float
-    emulator_cpu: float
-    code: int
-    stdout: str
-    stderr: str
-
-    def summary(self) -> str:
-        if "No changes" in self.stdout:
-            return "no changes"
-        found = SUMMARY.search(self.stdout)
-        return "{} create, {} update, {} delete".format(*found.groups()) if found else "?"
-
-
-def measure(argv: list[str], emulator: Emulator) -> Run:
-    """Run ``argv`` to completion; its wall time, the emulator's request count, its max RSS."""
-    env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(HERE)}
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        emulator.stats.reset()
-        start, own = time.perf_counter(), _cpu(resource.getrusage(resource.RUSAGE_SELF))
-        process = subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL, env=env)
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - start
-        emulator_cpu = _cpu(resource.getrusage(resource.RUSAGE_SELF)) - own
-        process.returncode = os.waitstatus_to_exitcode(status)
-        requests = emulator.stats.http_requests
-        out.seek(0)
-        err.seek(0)
-        peak_mb, code = usage.ru_maxrss / 1024, process.returncode
-        run = Run(wall, requests, peak_mb, _cpu(usage), emulator_cpu, code, out.read(), err.read())
-    if run.code != 0:
-        command = " ".join(argv[:4])
-        raise SystemExit(f"{command} ... exited {run.code}:\n{run.stdout[-2000:]}{run.stderr[-2000:]}")
-    return run
-
-
-def best_of(repeat: int, argv: list[str], emulator: Emulator) -> Run:
-    """The fastest of ``repeat`` runs of a read-only command (the least disturbed by other load)."""
-    return min((measure(argv, emulator) for _ in range(max(1, repeat))), key=lambda run: run.wall)
-
-
-def _cpu(usage: resource.struct_rusage) -> float:
-    return usage.ru_utime + usage.ru_stime
-
-
-def _cli(command: str, root: Path, emulator: Emulator, *extra: str) -> list[str]:
-    return [*CLI, command, str(root), "--url", emulator.url, "--api-key", emulator.api_key, *extra]
+RUNS = ("plan", "apply", "replan", "changed", "export", "sdk_list", "adopt", "sdk_get")
 
 
 @dataclass
 class Row:
     size: int
-    plan: Run
-    apply: Run
-    replan: Run
-    sdk: Run
-    adopt: Run  # plan over what the SDK script built: cross-check, and the cost of adopting
+    runs: dict[str, Run] = field(default_factory=dict)
+
+    def wall(self, name: str) -> str:
+        return f"{self.runs[name].wall:.2f}" if name in self.runs else "–"
+
+    def speedup(self, sdk: str) -> str:
+        return f"{self.runs[sdk].wall / self.runs['apply'].wall:.1f}x" if sdk in self.runs else "–"
 
     @property
-    def speedup(self) -> float:
-        return self.sdk.wall / self.apply.wall
+    def largest_body(self) -> int:
+        return max(run.largest_body for name, run in self.runs.items() if not name.startswith("sdk"))
 
 
-def bench(size: int, root: Path, latency_ms: float, repeat: int) -> Row:
-    """Measure one size: plan, apply and re-plan with the CLI, then the SDK script."""
-    write_tree(size, root)
+def bench(size: int, root: Path, latency_ms: float, repeat: int, with_sdk: bool) -> Row:
+    """Measure one size (see the module docstring); raises ``BenchmarkFailed`` on a wrong result."""
+    layout = write_tree(size, root)
+    row = Row(size)
     with run_emulator(faults=Faults(latency_ms=latency_ms)) as emulator:
-        plan = best_of(repeat, _cli("plan", root, emulator), emulator)
-        apply = measure(_cli("apply", root, emulator, "--auto-approve"), emulator)
-        replan = best_of(repeat, _cli("plan", root, emulator), emulator)
+        row.runs["plan"] = expect(
+            best_of(repeat, cli("plan", root, emulator), emulator), f"N={size} plan", summary=(size, 0, 0)
+        )
+        row.runs["apply"] = expect(
+            measure(cli("apply", root, emulator, "--auto-approve"), emulator), f"N={size} apply",
+            says="Apply complete",
+        )
+        row.runs["replan"] = expect(
+            best_of(repeat, cli("plan", root, emulator), emulator), f"N={size} re-plan", says=NO_CHANGES
+        )
+        changed = change_one_percent(root, layout)
+        row.runs["changed"] = expect(
+            best_of(repeat, cli("plan", root, emulator), emulator), f"N={size} 1% plan",
+            summary=(0, changed, 0),
+        )
+        row.runs["export"] = _export(size, root.parent / f"export-{size}", emulator)
+    if with_sdk:
+        row.runs["sdk_list"], row.runs["adopt"] = _sdk(size, root, latency_ms, "list", adopt=True)
+        row.runs["sdk_get"], _ = _sdk(size, root, latency_ms, "get", adopt=False)
+    return row
+
+
+def _export(size: int, out: Path, emulator: Emulator) -> Run:
+    argv = [*CLI, "export", "--out", str(out), "--url", emulator.url, "--api-key", emulator.api_key]
+    run = expect(measure(argv, emulator), f"N={size} export")
+    check = measure(cli("plan", out, emulator), emulator)
+    expect(check, f"N={size} plan of the export (the export must declare the instance)", says=NO_CHANGES)
+    return run
+
+
+def _sdk(size: int, root: Path, latency_ms: float, style: str, *, adopt: bool) -> tuple[Run, Run | None]:
     with run_emulator(faults=Faults(latency_ms=latency_ms)) as emulator:
-        sdk_argv = [sys.executable, str(HERE / "_sdk_script.py"), str(root)]
-        sdk = measure([*sdk_argv, "--url", emulator.url, "--api-key", emulator.api_key], emulator)
-        adopt = measure(_cli("plan", root, emulator), emulator)
-    return Row(size, plan, apply, replan, sdk, adopt)
+        argv = [sys.executable, str(HERE / "_sdk_script.py"), str(root), "--style", style]
+        run = measure([*argv, "--url", emulator.url, "--api-key", emulator.api_key], emulator)
+        expect(run, f"N={size} SDK script ({style})", says=f"created {size}")
+        if not adopt:
+            return run, None
+        return run, expect(measure(cli("plan", root, emulator), emulator), f"N={size} adopt", says=NO_CHANGES)
 
 
-COLUMNS = (
-    "N", "plan s", "plan req", "plan MB", "apply s", "apply req", "apply MB",
-    "SDK s", "SDK req", "SDK MB", "speed-up", "re-plan s", "re-plan req", "re-plan MB",
-)
-
-
-def _cells(row: Row) -> list[str]:
-    p, a, s, r = row.plan, row.apply, row.sdk, row.replan
-    return [
-        f"{row.size:,}", f"{p.wall:.2f}", str(p.requests), f"{p.peak_mb:.0f}",
-        f"{a.wall:.2f}", str(a.requests), f"{a.peak_mb:.0f}",
-        f"{s.wall:.2f}", str(s.requests), f"{s.peak_mb:.0f}", f"{row.speedup:.1f}x",
-        f"{r.wall:.2f}", str(r.requests), f"{r.peak_mb:.0f}",
-    ]
+COLUMNS = [
+    "N", "plan s", "apply s", "re-plan s", "1% plan s", "export s", "largest request KB",
+    "SDK list s", "SDK get s", "apply vs list", "apply vs get",
+]
 
 
 def table(rows: list[Row]) -> str:
-    """The results as a Markdown table (also readable as plain text)."""
-    lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---:|" * len(COLUMNS)]
-    lines += ["| " + " | ".join(_cells(row)) + " |" for row in rows]
-    return "\n".join(lines)
+    return markdown_table(COLUMNS, [
+        [
+            f"{row.size:,}", row.wall("plan"), row.wall("apply"), row.wall("replan"), row.wall("changed"),
+            row.wall("export"), f"{row.largest_body / 1024:.1f}", row.wall("sdk_list"), row.wall("sdk_get"),
+            row.speedup("sdk_list"), row.speedup("sdk_get"),
+        ]
+        for row in rows
+    ])
 
 
 def breakdown(rows: list[Row]) -> str:
-    """Where the wall time goes: the process's own CPU and the emulator's CPU meanwhile."""
-    lines = ["| N | run | wall s | its CPU s | emulator CPU s | requests |", "|---:|---|---:|---:|---:|---:|"]
+    """Each run: wall, its own CPU, the emulator's CPU meanwhile, requests, connections, memory."""
+    columns = ["N", "run", "wall s", "its CPU s", "emulator CPU s", "requests", "connections", "peak MB"]
+    lines = []
     for row in rows:
-        for name in ("plan", "apply", "replan", "sdk", "adopt"):
-            run: Run = getattr(row, name)
-            cells = [f"{row.size:,}", name, f"{run.wall:.2f}", f"{run.cpu:.2f}", f"{run.emulator_cpu:.2f}"]
-            lines.append("| " + " | ".join([*cells, str(run.requests)]) + " |")
-    return "\n".join(lines)
+        for name in RUNS:
+            run = row.runs.get(name)
+            if run is not None:
+                lines.append([
+                    f"{row.size:,}", name, f"{run.wall:.2f}", f"{run.cpu:.2f}", f"{run.emulator_cpu:.2f}",
+                    str(run.requests), str(run.connections), f"{run.peak_mb:.0f}",
+                ])
+    return markdown_table(columns, lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[10, 100, 1000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000, 10000])
+    parser.add_argument("--sdk-sizes", type=int, nargs="*", default=[1000, 3000])
     parser.add_argument("--latency-ms", type=float, default=20.0)
-    parser.add_argument("--repeat", type=int, default=3, help="plan and re-plan: best of this many runs")
-    parser.add_argument("--keep", type=Path, help="write the manifest trees here and keep them")
+    parser.add_argument("--repeat", type=int, default=3, help="plans: best of this many runs")
+    parser.add_argument("--keep", type=Path, help="write the manifest trees and exports here and keep them")
     args = parser.parse_args()
     base = args.keep or Path(tempfile.mkdtemp(prefix="bench-plan-apply-"))
     build_schema()  # the in-process emulator's GraphQL schema, built once before any timing
-    rows, load_before = [], os.getloadavg()[0]
+    before = load_line()
+    rows = []
     for size in args.sizes:
-        row = bench(size, base / f"n{size}", args.latency_ms, args.repeat)
-        rows.append(row)
-        checks = f"plan: {row.plan.summary()}; re-plan: {row.replan.summary()}"
-        print(f"N={size}: {checks}; plan after the SDK script: {row.adopt.summary()}", file=sys.stderr)
-    python, load = sys.version.split()[0], f"{load_before:.1f} -> {os.getloadavg()[0]:.1f}"
-    print(f"{os.cpu_count()} CPUs (1-min load average {load}), Python {python}")
-    print(f"{args.latency_ms:g} ms latency per request; plan and re-plan: best of {args.repeat}")
+        rows.append(bench(size, base / f"n{size}", args.latency_ms, args.repeat, size in args.sdk_sizes))
+        print(f"N={size}: every result checked", file=sys.stderr)
+    python = sys.version.split()[0]
+    print(f"before: {before}\nafter:  {load_line()}\nPython {python}")
+    print(f"{args.latency_ms:g} ms latency per request; plans: best of {args.repeat}")
     print(table(rows))
     print()
     print(breakdown(rows))

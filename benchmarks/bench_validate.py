@@ -1,95 +1,122 @@
 # ruff: noqa: E501  (the generator writes YAML lines verbatim; splitting them hurts reading)
-"""Benchmark: validate a generated manifest of 10,000 resources (about 5 MB).
+"""Benchmark: validate generated manifests of 1,000, 10,000 and 50,000 resources.
 
-Writes the manifest tree to a temporary directory (10 files, realistic fields,
-secrets and templates), then runs ``adaptive-plan validate`` on it in a fresh
-process and prints the wall time and the peak memory (max RSS) of that process.
-Target on a 2-core machine: under 2 s and under 300 MB.
+Writes each manifest tree to a temporary directory (up to 10 files, realistic fields, secrets,
+templates, and references validate cannot check offline: deployments of the emulator's
+catalogue base models and placements on compute pools), then runs ``adaptive-plan validate``
+on it in a fresh process and prints the wall time, the peak memory (max RSS) of that process
+and the size of what it printed. The result is checked: validate must exit 0 and say
+``Valid: ... N resources``, else the script fails (a benchmark of a manifest that no longer
+validates measures nothing). Targets on a 2-core machine: 10,000 resources under 1 s and
+150 MB, linear in N.
 
-    python benchmarks/bench_validate.py [--keep DIR]
+    python benchmarks/bench_validate.py [--sizes 1000 10000 50000] [--keep DIR]
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import resource
-import subprocess
+import re
 import sys
 import tempfile
-import time
+from dataclasses import dataclass
 from pathlib import Path
 
-PROJECTS = 400
-TEAMS, ROLES, USERS, MODELS, INTEGRATIONS = 500, 100, 1000, 200, 200
+from _harness import CLI, BenchmarkFailed, load_line, markdown_table, measure
+
 HEADER = "# yaml-language-server: $schema=manifest.schema.json\nversion: 1\n"
 CRITERIA = (
     "The reply answers the customer's question completely, cites the relevant order or ticket "
     "number when there is one, stays polite even when the customer is rude, and never promises "
     "refunds or delivery dates that the support policy does not allow."
 )
+PER_PROJECT = 20  # the project, a share, 2 deployments, 8 metrics, 7 graders (one metric each), a recipe
+METRICS, GRADERS = 8, 7
+VALID = re.compile(r"Valid: [\d,]+ files?, ([\d,]+) resources?")
 
 
-def _access() -> str:
+@dataclass(frozen=True)
+class Sizes:
+    """How N resources are split: 80% in projects (20 each), the rest access, models, integrations."""
+
+    projects: int
+    teams: int
+    roles: int
+    users: int
+    models: int
+    integrations: int
+
+    @classmethod
+    def of(cls, total: int) -> Sizes:
+        if total % 100:
+            raise SystemExit("sizes must be multiples of 100")
+        return cls(total // 25, total // 20, total // 100, total // 10, total // 50, total // 50)
+
+    @property
+    def total(self) -> int:
+        return self.projects * PER_PROJECT + self.teams + self.roles + self.users + self.models + self.integrations
+
+
+def _access(n: Sizes) -> str:
     out = [HEADER, "variables:\n  org: acme\n  region: eu-west\n", "teams:\n"]
     out += [
         f"  - key: team-{i}\n    name: Team {i} of {{{{ vars.org }}}} ({{{{ vars.region }}}})\n"
-        for i in range(TEAMS)
+        for i in range(n.teams)
     ]
     out.append("roles:\n")
-    for i in range(ROLES):
+    for i in range(n.roles):
         out.append(
             f"  - key: role-{i}\n    name: Role {i}\n    permissions: [project:read, interaction:read, feedback:write]\n"
         )
     out.append("users:\n")
-    for i in range(USERS):
+    for i in range(n.users):
         out.append(
             f"  - email: user{i}@acme.example\n    name: User Number {i}\n    teams:\n"
-            f"      - {{team: team-{i % TEAMS}, role: role-{i % ROLES}}}\n"
-            f"      - {{team: team-{(i + 1) % TEAMS}, role: editor}}\n"
+            f"      - {{team: team-{i % n.teams}, role: role-{i % n.roles}}}\n"
+            f"      - {{team: team-{(i + 1) % n.teams}, role: editor}}\n"
         )
     return "".join(out)
 
 
-def _models() -> str:
+def _models(n: Sizes) -> str:
     out = [HEADER, "models:\n"]
-    for i in range(MODELS):
+    for i in range(n.models):
         out.append(
-            f"  - key: judge-{i}\n    name: Judge model {i}\n    external:\n      provider: open_ai\n"
+            f"  - key: judge-{i}\n    name: judge-{i}\n    external:\n      provider: open_ai\n"
             f"      external_model_id: gpt-4o-2024-08-{i % 28 + 1:02d}\n"
             "      api_key: \"{{ secret('OPENAI_API_KEY') }}\"\n      extra_params: {temperature: 0, seed: 7}\n"
             "    published: true\n"
         )
     out.append("integrations:\n")
-    for i in range(INTEGRATIONS):
+    for i in range(n.integrations):
         out.append(
-            f"  - team: team-{i % TEAMS}\n    name: alerts-{i}\n    provider: slack\n    connection:\n"
+            f"  - team: team-{i % n.teams}\n    name: alerts-{i}\n    provider: slack\n    connection:\n"
             "      webhook_url: \"{{ secret('SLACK_WEBHOOK_URL') }}\"\n    subscriptions:\n"
             "      - {topic_pattern: job.*, scope: team}\n    delivery_policy: multishot\n"
         )
     return "".join(out)
 
 
-def _project(p: int) -> str:
+def _project(p: int, n: Sizes) -> str:
     out = [
         f"  - key: project-{p}\n    name: Project {p}\n    description: Generated project {p} for the benchmark.\n",
-        f"    team: team-{p % TEAMS}\n    shares:\n      - {{team: team-{(p + 7) % TEAMS}, role: role-{p % ROLES}}}\n",
+        f"    team: team-{p % n.teams}\n    shares:\n      - {{team: team-{(p + 7) % n.teams}, role: role-{p % n.roles}}}\n",
         "    models:\n      - model: llama-3.1-8b-instruct\n        default: true\n"
         "        placement: {compute_pools: [a100-pool], max_ttft_ms: 800}\n"
         "      - model: qwen3-8b\n        online: false\n        speculative_decoding: {num_draft_steps: 4}\n",
         "    metrics:\n",
     ]
-    for m in range(6):
+    for m in range(METRICS):
         out.append(
             f"      - key: metric-{m}\n        name: Metric {m}\n        kind: scalar\n        scoring: higher_is_better\n"
             f"        description: Metric {m} of project {p}, averaged over every completion of the "
             "deployed support models and shown on the project dashboard.\n        unit: points\n"
         )
     out.append("    graders:\n")
-    for g in range(9):
+    for g in range(GRADERS):
         out.append(
-            f"      - key: grader-{g}\n        name: Grader {g}\n        metric: metric-{g % 6}\n        judge:\n"
-            f"          model: judge-{(p + g) % MODELS}\n          criteria: {CRITERIA}\n          examples:\n"
+            f"      - key: grader-{g}\n        name: Grader {g}\n        metric: metric-{g}\n        judge:\n"
+            f"          model: judge-{(p + g) % n.models}\n          criteria: {CRITERIA}\n          examples:\n"
             "            - input: [{role: user, content: Where is my order 123456?}]\n"
             "              output: It ships tomorrow, order 123456.\n              pass: true\n"
             "              reasoning: Cites the order and stays polite.\n"
@@ -104,43 +131,57 @@ def _project(p: int) -> str:
     return "".join(out)
 
 
-def generate(directory: Path) -> int:
-    """Write the manifest tree; returns its size in bytes."""
+def generate(directory: Path, total: int) -> int:
+    """Write the manifest tree of ``total`` resources; returns its size in bytes."""
+    n = Sizes.of(total)
+    assert n.total == total, (n, total)
     (directory / "recipes").mkdir(parents=True, exist_ok=True)
     (directory / "recipes" / "train.py").write_text("async def main(ctx):\n    ctx.log('train')\n")
-    files = {"access.yaml": _access(), "models.yaml": _models()}
-    per_file = PROJECTS // 8
-    for f in range(8):
-        body = "".join(_project(p) for p in range(f * per_file, (f + 1) * per_file))
+    files = {"access.yaml": _access(n), "models.yaml": _models(n)}
+    for f in range(min(8, n.projects)):
+        body = "".join(_project(p, n) for p in range(f, n.projects, 8))
         files[f"projects-{f}.yaml"] = HEADER + "projects:\n" + body
     for name, text in files.items():
         (directory / name).write_text(text, encoding="utf-8")
     return sum(len(text.encode("utf-8")) for text in files.values())
 
 
+@dataclass
+class Result:
+    size: int
+    manifest_mb: float
+    wall: float
+    peak_mb: float
+    output_kb: float
+    summary: str
+
+
+def bench(total: int, directory: Path) -> Result:
+    size = generate(directory, total)
+    run = measure([*CLI, "validate", str(directory)], env={"OPENAI_API_KEY": "x", "SLACK_WEBHOOK_URL": "x"})
+    found = VALID.search(run.stdout)
+    if run.code != 0 or not found or int(found.group(1).replace(",", "")) != total:
+        raise BenchmarkFailed(f"validate of {total:,} resources: expected exit 0 and 'Valid: ... {total} resources'", run)
+    output_kb = (len(run.stdout.encode()) + len(run.stderr.encode())) / 1024
+    return Result(total, size / 1e6, run.wall, run.peak_mb, output_kb, found.group(0))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--keep", help="write the manifest here and keep it")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000])
+    parser.add_argument("--keep", type=Path, help="write the manifests here and keep them")
     args = parser.parse_args()
-    directory = Path(args.keep or tempfile.mkdtemp(prefix="bench-validate-"))
-    size = generate(directory)
-    env = {**os.environ, "OPENAI_API_KEY": "x", "SLACK_WEBHOOK_URL": "x"}
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-m", "adaptive_plan", "validate", str(directory)],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
-    wall = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(f"manifest: {size / 1e6:.1f} MB in {directory}")
-    print(f"result:   {done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr.strip()}")
-    print(f"wall:     {wall:.2f} s (target < 2 s, process start and imports included)")
-    print(f"peak:     {peak_mb:.0f} MB max RSS (target < 300 MB)")
-    if done.returncode != 0:
-        print(done.stdout[-2000:], done.stderr[-2000:], file=sys.stderr)
-        sys.exit(1)
+    base = args.keep or Path(tempfile.mkdtemp(prefix="bench-validate-"))
+    before = load_line()
+    results = [bench(size, base / f"n{size}") for size in args.sizes]
+    print(f"before: {before}\nafter:  {load_line()}\nPython {sys.version.split()[0]}")
+    print(markdown_table(
+        ["N", "manifest MB", "wall s", "peak MB", "output KB", "result"],
+        [
+            [f"{r.size:,}", f"{r.manifest_mb:.1f}", f"{r.wall:.2f}", f"{r.peak_mb:.0f}", f"{r.output_kb:.0f}", r.summary]
+            for r in results
+        ],
+    ))
 
 
 if __name__ == "__main__":

@@ -6,6 +6,12 @@
     data = client.execute(CREATE_RECIPE, variables, uploads={"file": ("r.py", body, "text/x-python")})
     response = client.rest("GET", "/datasets/x/download")
 
+Concurrency: ``parallelism`` (``apply --parallelism``) sizes the connection pool (that many
+kept alive, so a busy client never reconnects) and is the ceiling of the window of requests
+in flight; the window halves on HTTP 429/503 and grows back on other answers (AIMD, see
+``concurrency.py``; ``adaptive=False`` keeps it fixed). ``client.concurrency.throttled``
+counts the 429/503 answers.
+
 Retry rules (``RetryPolicy`` in ``config.py`` sets attempts and waits):
 
     connect error / connect timeout (nothing was sent)  -> retry, always
@@ -35,6 +41,7 @@ import httpx
 
 from adaptive_plan.api import errors as e
 from adaptive_plan.api.classify import error_from_status, graphql_data
+from adaptive_plan.api.concurrency import Concurrency
 from adaptive_plan.api.config import (
     DEFAULT_RETRY,
     DEFAULT_TIMEOUTS,
@@ -54,6 +61,7 @@ from adaptive_plan.api.retry import RetryNotice, backoff_delay
 from adaptive_plan.api.scrub import Scrubber
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+DEFAULT_PARALLELISM = 10
 
 
 def _normalise_url(url: str) -> str:
@@ -90,6 +98,8 @@ class AdaptiveClient:
         transport: httpx.BaseTransport | None = None,
         user_agent: str = DEFAULT_USER_AGENT,
         on_retry: Callable[[RetryNotice], None] | None = None,
+        parallelism: int = DEFAULT_PARALLELISM,
+        adaptive: bool = True,
     ) -> None:
         if not api_key:
             raise e.ApiConfigError(f"no API key: pass --api-key or set {ENV_API_KEY}")
@@ -101,9 +111,11 @@ class AdaptiveClient:
         self._rng = random.Random()
         self._lock = threading.Lock()
         self._count = 0
+        self.concurrency = Concurrency(parallelism, adaptive=adaptive)
         headers = {"Authorization": f"Bearer {api_key}", "User-Agent": user_agent}
+        limits = httpx.Limits(max_connections=parallelism, max_keepalive_connections=parallelism)
         self._http = httpx.Client(
-            base_url=base, headers=headers, timeout=timeout.to_httpx(), transport=transport
+            base_url=base, headers=headers, timeout=timeout.to_httpx(), transport=transport, limits=limits
         )
 
     @classmethod
@@ -157,6 +169,10 @@ class AdaptiveClient:
         sensitive: Iterable[str] | None = None,
     ) -> dict[str, Any]:
         """Run one GraphQL operation and return its ``data``.
+
+        ``operation_name``: the operation to run; a caller that built the document passes it,
+        so the document is sent without a client-side parse. Without it the document is parsed
+        (cached) to find its one operation.
 
         ``sensitive``: the secret values inside ``variables``; when given, only they and the
         API key are masked in error messages, so the server's message keeps resource names.
@@ -254,14 +270,16 @@ class AdaptiveClient:
             raise failure.error from probe_error
 
     def _transmit(self, request: httpx.Request) -> httpx.Response:
-        try:
-            response = self._http.send(request)
-        except NOT_SENT:
-            raise  # nothing reached the server: not counted
-        except BaseException:
+        with self.concurrency.slot() as slot:
+            try:
+                response = self._http.send(request)
+            except NOT_SENT:
+                raise  # nothing reached the server: not counted
+            except BaseException:
+                self._bump()
+                raise
             self._bump()
-            raise
-        self._bump()
+            slot.outcome(response.status_code)
         return response
 
     def _bump(self) -> None:

@@ -1,7 +1,10 @@
-"""Read a GraphQL document once: its operation name (graphql-core ``parse``), cached.
+"""The operation name a request carries: the caller's, else read from the document.
 
-A document that does not parse, or that holds several operations without a chosen name,
-is rejected here with ``ValidationError`` before anything is sent.
+A caller that built the document knows its operation name and passes it
+(``execute(..., operation_name=...)``): nothing is parsed, so a large generated document
+(the live reader's) costs no client-side parse. Without a name the document is parsed once
+(graphql-core, cached): one that does not parse, or that holds several operations, is
+rejected with ``ValidationError`` before anything is sent.
 """
 
 from __future__ import annotations
@@ -27,12 +30,11 @@ def _operation_names(document: str) -> tuple[str | None, ...]:
 
 
 def operation_name(document: str, given: str | None = None) -> str | None:
-    """The operation to run: ``given`` if it is in the document, else the only one there."""
-    names = _operation_names(document)
+    """The operation to run: ``given`` as is (the server checks it is in the document), else
+    the only one in the document."""
     if given is not None:
-        if given not in names:
-            raise ValidationError(f"operation {given!r} is not in the document", operation=given)
         return given
+    names = _operation_names(document)
     if len(names) != 1:
         found = "no operation" if not names else f"{len(names)} operations"
         raise ValidationError(f"the document holds {found}; pass operation_name")

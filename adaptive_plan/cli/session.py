@@ -13,7 +13,7 @@ import contextlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from adaptive_plan.api.client import AdaptiveClient
+from adaptive_plan.api.client import DEFAULT_PARALLELISM, AdaptiveClient
 from adaptive_plan.api.errors import ApiConfigError
 from adaptive_plan.cli.local import local_instance
 from adaptive_plan.kinds import KINDS
@@ -27,9 +27,13 @@ from adaptive_plan.plan.planner import PlanOptions, make_plan
 
 @dataclass(frozen=True)
 class Connection:
+    """Where to connect; ``parallelism`` (``apply --parallelism``) sizes the client's
+    connection pool and caps its requests in flight."""
+
     url: str | None
     api_key: str | None
     local: bool = False
+    parallelism: int = DEFAULT_PARALLELISM
 
 
 @dataclass(frozen=True)
@@ -50,12 +54,13 @@ class Planned:
 @contextlib.contextmanager
 def open_client(connection: Connection) -> Iterator[AdaptiveClient]:
     """A client for ``--url``/``--api-key`` (or their env vars), or for the local emulator."""
+    parallelism = connection.parallelism
     if connection.local:
-        with local_instance() as (url, key), AdaptiveClient(url, key) as client:
+        with local_instance() as (url, key), AdaptiveClient(url, key, parallelism=parallelism) as client:
             yield client
         return
     try:
-        client = AdaptiveClient.from_env(connection.url, connection.api_key)
+        client = AdaptiveClient.from_env(connection.url, connection.api_key, parallelism=parallelism)
     except ApiConfigError as error:
         raise ConfigError(f"{error.message}; or use --local for the embedded emulator") from None
     with client:

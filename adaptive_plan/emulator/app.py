@@ -27,7 +27,7 @@ from graphql import (
     validate,
 )
 
-from adaptive_plan.emulator.faults import Faults
+from adaptive_plan.emulator.faults import Decision, Faults
 from adaptive_plan.emulator.multipart import MultipartError, parse_graphql_multipart
 from adaptive_plan.emulator.resolvers import build_schema
 from adaptive_plan.emulator.resolvers.common import ApiError, Context
@@ -80,16 +80,25 @@ class App:
         url = urlsplit(request.target)
         if url.path == "/health" and request.method == "GET":
             return json_response(200, {"status": "ok"})
-        if self.faults.latency_ms:
-            time.sleep(self.faults.latency_ms / 1000)
-        if url.path == "/api/graphql" and request.method == "POST":
-            return self._graphql(request)
-        if url.path.startswith("/api/v1/"):
-            return self._rest(request, url.path, parse_qs(url.query))
-        return json_response(404, {"error": f"Not found: {request.method} {url.path}"})
+        admitted = self.faults.enter()
+        try:
+            if self.faults.latency_ms:
+                time.sleep(self.faults.latency_ms / 1000)
+            if admitted.kind == "throttle":
+                return self._decided(admitted)
+            if url.path == "/api/graphql" and request.method == "POST":
+                return self._graphql(request)
+            if url.path.startswith("/api/v1/"):
+                return self._rest(request, url.path, parse_qs(url.query))
+            return json_response(404, {"error": f"Not found: {request.method} {url.path}"})
+        finally:
+            self.faults.leave()
 
     def _fault_response(self, operation: str | None) -> Response | None:
-        decision = self.faults.before(operation)
+        return self._decided(self.faults.before(operation))
+
+    @staticmethod
+    def _decided(decision: Decision) -> Response | None:
         if decision.kind == "throttle":
             retry = f"{decision.retry_after_s:g}"
             return json_response(429, {"error": decision.message}, **{"Retry-After": retry})
@@ -123,7 +132,7 @@ class App:
         except (ValueError, MultipartError) as error:
             return json_response(400, {"errors": [{"message": f"Bad request: {error}"}]})
         operation_name = payload.get("operationName")
-        self.stats.record(operation_name or "")
+        position = self.stats.record(operation_name or "", len(request.body))
         faulted = self._fault_response(operation_name)
         if faulted is not None:
             return faulted
@@ -151,7 +160,9 @@ class App:
         body: dict[str, Any] = {"data": result.data}
         if result.errors:
             body["errors"] = [_format_error(e) for e in result.errors]
-        return json_response(200, body)
+        response = json_response(200, body)
+        self.stats.answered(position, len(response.body))
+        return response
 
     # ------------------------------------------------------------------ REST
     def _rest(self, request: Request, path: str, query: dict[str, list[str]]) -> Response | None:

@@ -1,7 +1,9 @@
 """Fault injection for reliability tests and benchmarks.
 
-``Faults`` holds rates (applied at random with ``random.Random(seed)``) and targeted,
-deterministic faults keyed by GraphQL operation name. Settings can change while the server
+``Faults`` holds rates (applied at random with ``random.Random(seed)``), targeted,
+deterministic faults keyed by GraphQL operation name, and ``max_in_flight``: a server's
+concurrency limit (a request arriving while that many are being served is answered 429 with
+``Retry-After: retry_after_s``, as a rate-limited server would). Settings can change while the server
 runs; ``decide`` is thread-safe. Faults never apply to ``/health``.
 """
 
@@ -32,7 +34,10 @@ class Faults:
     throttle_rate: float = 0.0
     retry_after_s: float = 1.0
     drop_after_commit_rate: float = 0.0
+    max_in_flight: int = 0
     seed: int | None = None
+    throttled: int = field(default=0, repr=False)  # requests answered 429 so far
+    _in_flight: int = field(default=0, repr=False)
     _failures: dict[str, list[tuple[int, str]]] = field(default_factory=dict, repr=False)
     _drops: dict[str, int] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -57,6 +62,19 @@ class Faults:
             self._failures.clear()
             self._drops.clear()
 
+    def enter(self) -> Decision:
+        """Count a request in (pair with ``leave``); a throttle when it exceeds ``max_in_flight``."""
+        with self._lock:
+            self._in_flight += 1
+            if self.max_in_flight and self._in_flight > self.max_in_flight:
+                self.throttled += 1
+                return Decision("throttle", 429, "Too many concurrent requests", self.retry_after_s)
+        return NONE
+
+    def leave(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
+
     def _random(self) -> float:
         if self._rng is None:
             self._rng = random.Random(self.seed)
@@ -70,6 +88,7 @@ class Faults:
                 status, message = queued.pop(0)
                 return Decision("fail", status, message)
             if self.throttle_rate and self._random() < self.throttle_rate:
+                self.throttled += 1
                 return Decision("throttle", 429, "Too many requests", self.retry_after_s)
             if self.error_rate and self._random() < self.error_rate:
                 return Decision("fail", 503, "Injected server error")

@@ -8,20 +8,49 @@ from dataclasses import dataclass, field
 
 @dataclass
 class Stats:
-    """Counters for tests and benchmarks: every HTTP request, and GraphQL operation names in order."""
+    """Counters for tests and benchmarks: every HTTP request and connection, GraphQL operation names in order
+    and, at the same positions, the size in bytes of each GraphQL request body (``body_sizes``)
+    and of its answer (``answer_sizes``, 0 for a request not answered)."""
 
     http_requests: int = 0
+    connections: int = 0
     operations: list[str] = field(default_factory=list)
+    body_sizes: list[int] = field(default_factory=list)
+    answer_sizes: list[int] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def record(self, operation: str | None = None) -> None:
+    def record(self, operation: str | None = None, body_size: int = 0) -> int:
+        """Count an HTTP request (no ``operation``) or a GraphQL one; returns the latter's
+        position, for ``answered``."""
         with self._lock:
             if operation is None:
                 self.http_requests += 1
-            else:
-                self.operations.append(operation)
+                return -1
+            self.operations.append(operation)
+            self.body_sizes.append(body_size)
+            self.answer_sizes.append(0)
+            return len(self.operations) - 1
+
+    def connected(self) -> None:
+        """Count a new client connection (a client that keeps its connections alive opens few)."""
+        with self._lock:
+            self.connections += 1
+
+    def answered(self, position: int, size: int) -> None:
+        with self._lock:
+            if 0 <= position < len(self.answer_sizes):
+                self.answer_sizes[position] = size
+
+    def sizes(self, operation: str) -> list[tuple[int, int]]:
+        """(request body, answer) sizes in bytes of one operation's requests, in order."""
+        with self._lock:
+            rows = zip(self.operations, self.body_sizes, self.answer_sizes, strict=True)
+            return [(body, answer) for name, body, answer in rows if name == operation]
 
     def reset(self) -> None:
         with self._lock:
             self.http_requests = 0
+            self.connections = 0
             self.operations.clear()
+            self.body_sizes.clear()
+            self.answer_sizes.clear()

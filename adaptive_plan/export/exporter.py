@@ -3,7 +3,8 @@
     live      = read_live_state(client, KINDS)          # the same batched read as plan
     chosen    = select_resources(live, selection)       # the user's own objects
     entries   = collect_entries(chosen, kinds)          # each kind's to_manifest
-    recipes   = download_recipe(...)                    # code under recipes/<project>/<key>/
+    recipes   = download_recipe(...)                    # code under recipes/<project>/<key>/,
+                                                        # fetched in parallel first (download_all)
     manifests = dump_document(...)                      # per the layout
 
 Nothing is written here (see ``writer``); nothing prints.
@@ -29,6 +30,8 @@ from adaptive_plan.export.schema_ref import schema_reference
 from adaptive_plan.export.select import Selection, project_containers, select_resources
 from adaptive_plan.export.yaml_text import dump_document
 from adaptive_plan.kinds.base import Kind
+from adaptive_plan.kinds.recipe import download_path
+from adaptive_plan.live.downloads import download_all
 from adaptive_plan.live.reader import read_live_state
 from adaptive_plan.model.errors import ConfigError
 from adaptive_plan.model.secrets import secret_names
@@ -93,9 +96,16 @@ def _add_recipes(
     result: ExportResult,
     downloaded: Mapping[str, bytes | None],
 ) -> None:
-    """Unpack every exported recipe (downloaded now unless the live read already did) and point
-    its entry's ``path`` at the code."""
+    """Unpack every exported recipe and point its entry's ``path`` at the code. What the live
+    read did not download is fetched first, all of it, through the reader's parallel path."""
     prefix = "../" if layout == "per-project" else ""
+    wanted = [
+        download_path(project, entry["key"])
+        for project, sections in sorted(entries.children.items())
+        for entry in sections.get("recipes", [])
+    ]
+    missing = [path for path in wanted if downloaded.get(path) is None]
+    downloaded = {**downloaded, **download_all(client, missing)}
     for project, sections in sorted(entries.children.items()):
         fitted = []
         for entry in sections.get("recipes", []):

@@ -17,20 +17,16 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from adaptive_plan.kinds.recipe import download_path
+from adaptive_plan.live.downloads import Downloads
 from adaptive_plan.model.errors import ConfigError
 from adaptive_plan.model.recipe_content import unpack_zip
 
 RECIPES_DIR = "recipes"
 ENTRYPOINTS = ("entrypoint", "config_entrypoint")
 
-
-class Downloads(Protocol):
-    """What this module needs of ``api.client.AdaptiveClient``."""
-
-    def rest(self, method: str, path: str, **kw: Any) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -51,8 +47,9 @@ class RecipeFiles:
 def download_recipe(
     client: Downloads, project: str, key: str, downloaded: Mapping[str, bytes | None]
 ) -> RecipeFiles:
-    """One recipe's zip, checked: from ``downloaded`` (the live reader's downloads) when the
-    reader already fetched it, else downloaded now."""
+    """One recipe's zip, checked: from ``downloaded`` (fetched in parallel beforehand, by the
+    live reader or the exporter), else downloaded now (an object gone meanwhile raises
+    ``NotFoundError``, naming it)."""
     path = download_path(project, key)
     body = downloaded.get(path)
     if body is None:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from adaptive_plan.kinds.base import StepSpec
+from adaptive_plan.kinds.base import Operation, StepSpec
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.errors import Diagnostic, ManifestError
 from adaptive_plan.model.manifest import Manifest
@@ -112,19 +112,28 @@ def snake(name: str) -> str:
 
 
 def step(
-    verb: str, document: str, variables: dict[str, Any] | None = None, description: str = "", **extra: Any
+    verb: str,
+    operation: Operation,
+    variables: dict[str, Any] | None = None,
+    description: str = "",
+    **extra: Any,
 ) -> StepSpec:
-    """A StepSpec; ``extra`` passes ``idempotent``, ``probe``, ``poll``, ``uploads``."""
+    """A StepSpec sending ``operation``; ``extra`` passes ``idempotent``, ``probe``, ``poll``, ``uploads``."""
     return StepSpec(
-        verb=verb, document=document, variables=dict(variables or {}), description=description, **extra
+        verb=verb,
+        operation=operation.name,
+        document=str(operation),
+        variables=dict(variables or {}),
+        description=description,
+        **extra,
     )
 
 
 def create(
-    verb: str, document: str, variables: dict[str, Any], probe: Poll, description: str = ""
+    verb: str, operation: Operation, variables: dict[str, Any], probe: Poll, description: str = ""
 ) -> StepSpec:
     """A non-idempotent create, re-read with ``probe`` before any re-send."""
-    return step(verb, document, variables, description, idempotent=False, probe=probe)
+    return step(verb, operation, variables, description, idempotent=False, probe=probe)
 
 
 def exists_probe(document: str, path: str, value: str, variables: dict[str, Any] | None = None) -> Poll:
@@ -134,6 +143,27 @@ def exists_probe(document: str, path: str, value: str, variables: dict[str, Any]
     list query can probe for one key: the create happened when ``value`` is among them.
     """
     return Poll(document=document, variables=dict(variables or {}), path=path, until=(value,))
+
+
+# Every kind that reads per-project fields in request 1 reads them under these two aliases, so
+# the GraphQL field merge (same response key, same arguments: one field whose selection is the
+# union) makes them one active and one archived ``projects`` field, resolved once.
+ACTIVE_PROJECTS = "projects_active"
+ARCHIVED_PROJECTS = "projects_archived"
+
+
+def every_project(fields: str) -> str:
+    """Request-1 fields reading ``fields`` of every project, the active then the archived ones
+    (archived projects are read too: a declared one is unarchived, not created)."""
+    return (
+        f"{ACTIVE_PROJECTS}: projects(filter: {{isArchived: false}}) {{ {fields} }} "
+        f"{ARCHIVED_PROJECTS}: projects(filter: {{isArchived: true}}) {{ {fields} }}"
+    )
+
+
+def live_projects(first: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The projects ``every_project`` read (active, then archived), from request 1's data."""
+    return live_list(first, ACTIVE_PROJECTS) + live_list(first, ARCHIVED_PROJECTS)
 
 
 def live_list(data: Mapping[str, Any], alias: str) -> list[dict[str, Any]]:
@@ -152,7 +182,8 @@ def keep_live_hint(changes: Iterable[AttrChange]) -> str:
 def expand(change: AttrChange) -> list[AttrChange]:
     """Split a map-valued change into one line per changed leaf (``placement.max_ttft_ms``).
 
-    Lists stay whole: a present list is exclusive, so it is shown as before → after.
+    Lists stay whole: a present list is exclusive, so it is shown as before → after. A key
+    absent on one side reads as None there: an unmanaged leaf is null, as in ``compare``.
     """
     before, after = change.before, change.after
     if change.sensitive or not (isinstance(before, dict) and isinstance(after, dict)):

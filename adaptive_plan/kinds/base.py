@@ -27,11 +27,44 @@ Ownership = Literal["prune", "exclusive", "never"]
 Scope = Literal["project", "team"]
 
 
+_OPERATION_HEAD = re.compile(r"\s*(query|mutation)\s+(?P<name>[_A-Za-z][_0-9A-Za-z]*)\s*[({]")
+
+
+class Operation(str):
+    """A GraphQL document whose operation name is declared next to it, not parsed out of it.
+
+    ``CREATE_TEAM = Operation("CreateTeam", "mutation CreateTeam($input: TeamCreate!) { ... }")``.
+    It is the document text (a ``str``: send it, put it in a ``Poll``), plus ``.name``, which the
+    step helpers copy into ``StepSpec.operation`` so apply sends the name without a parse. The
+    constructor refuses a document that does not open with ``query NAME`` or ``mutation NAME``
+    (an import-time error, never a wrong name at apply); ``tests/kinds/test_operations.py``
+    checks every declared operation with graphql-core's parser.
+    """
+
+    name: str
+
+    def __new__(cls, name: str, document: str) -> Operation:
+        head = _OPERATION_HEAD.match(document)
+        if head is None or head["name"] != name:
+            raise ValueError(f"the document does not open with 'query {name}' or 'mutation {name}'")
+        self = super().__new__(cls, document)
+        self.name = name
+        return self
+
+    def __reduce__(self) -> tuple[Any, tuple[str, str]]:  # copy and pickle rebuild it whole
+        return Operation, (self.name, str(self))
+
+
 @dataclass(frozen=True)
 class StepSpec:
-    """A step before the planner gives it an id and its edges (see ``model.plan.Step``)."""
+    """A step before the planner gives it an id and its edges (see ``model.plan.Step``).
+
+    ``operation`` is the declared operation name (``CreateTeam``), sent as ``operationName``;
+    build steps with ``kinds._shared.step``/``create``, which take it from an ``Operation``.
+    """
 
     verb: str
+    operation: str
     document: str
     variables: dict[str, Any] = field(default_factory=dict)
     uploads: dict[str, str] = field(default_factory=dict)
@@ -40,12 +73,6 @@ class StepSpec:
     poll: Poll | None = None
     description: str = ""
     absent_ok: bool = False
-
-    @property
-    def operation(self) -> str:
-        """The operation name: the word after ``query``/``mutation`` in the document."""
-        head = self.document.strip().split("(", 1)[0].split("{", 1)[0].split()
-        return head[1] if len(head) > 1 else head[0]
 
 
 @dataclass(frozen=True)
@@ -109,8 +136,15 @@ class Kind:
     created (an external model's ``api_key``): an update cannot re-send them, so the plan
     never lists them under one.
     ``live_query``: GraphQL fields (with aliases) for request 1 of the live read.
-    ``live_scope``/``scoped_query``: a field template for request 2, repeated per
-    project or team key, where ``$KEY`` is replaced by the JSON-quoted key.
+    ``live_scope``/``scoped_query``: a field template for request 2, repeated per key of the
+    live objects of the kind ``live_scope`` names (``project``, ``team``), where ``$KEY`` is
+    replaced by the JSON-quoted key; that kind's ``from_live`` must need request 1 only.
+    ``scoped_type``: the GraphQL type of the objects ``scoped_query``'s fields return
+    (``Grader``); when set, the reader sends their selection once per document, as a named
+    fragment, instead of once per key (documents ten times smaller, that much less for the
+    server to parse and validate). "" sends the selection inline.
+    ``catalog``: the ``LiveState.catalog`` entry that lists the keys of this kind's top-level
+    live objects (``models``), for references checked against the instance; "" for none.
     """
 
     name: ClassVar[str] = ""
@@ -124,6 +158,8 @@ class Kind:
     live_query: ClassVar[str] = ""
     live_scope: ClassVar[Scope | None] = None
     scoped_query: ClassVar[str] = ""
+    scoped_type: ClassVar[str] = ""
+    catalog: ClassVar[str] = ""
     delete_behaviour: ClassVar[DeleteBehaviour] = DeleteBehaviour()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -227,8 +263,12 @@ class Kind:
     def delete_steps(self, actual: Resource) -> Sequence[StepSpec]:
         return ()
 
-    def warnings(self, desired: Resource | None, actual: Resource | None, live: Any) -> list[str]:
-        """Extra warnings for a change (e.g. a detach that deletes a model from storage)."""
+    def warnings(self, desired: Resource | None, actual: Resource | None) -> list[str]:
+        """Extra warnings for a change (e.g. a detach that deletes a model from storage).
+
+        Facts about other resources (what a pool's deployments need) are gathered once in
+        ``link`` and kept in ``identity``; warnings read only the two resources.
+        """
         return []
 
     # --- export -------------------------------------------------------------

@@ -3,7 +3,11 @@
 Address ``project.K/model.MODELKEY`` (address kind ``model`` under a project; this kind's
 ``name`` is ``deployment``). Owns: desired deployments from ``projects[].models``, live ones
 from ``Project.modelServices`` (request 1, nested under every project), their
-normalisation and the steps:
+normalisation and the steps. Which projects a model is bound to (for the detach warning) is
+read once per model, in this kind's own ``models`` field of request 1, not under every
+project's services: that nesting returned projects x projects entries for a shared base model.
+
+The steps:
 
 - create = ``addModelsToProject`` (attach) → ``deployModel`` (deploy, ``wait: false``, then
   poll the service status until ONLINE) → ``updateModelService`` when ``default`` is declared
@@ -23,41 +27,61 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from adaptive_plan.kinds.base import Kind, LiveData, StepSpec
+from adaptive_plan.kinds._shared import every_project, live_projects, step
+from adaptive_plan.kinds.base import Kind, LiveData, Operation, StepSpec
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.manifest import Manifest
 from adaptive_plan.model.plan import AttrChange, Poll
 from adaptive_plan.model.resource import Resource
 
-ALIAS = "deployment__projects"
-ARCHIVED_ALIAS = "deployment__archived"  # archived projects are read too: a declared one is unarchived
 POOLS_ALIAS = "deployment__pools"
+MODELS_ALIAS = "deployment__models"
 PROJECT_FIELDS = """key
   modelServices {
     id key isDefault desiredOnline status
     placement { computePools maxTtftMs }
-    model { key isPublished projects(filter: {isArchived: null}) { key } }
+    model { key isPublished }
   }"""
+CAPABILITIES = "{any: [Embedding, TextGeneration, ImageUnderstanding, Reasoning, Regression]}"
+BINDINGS = (
+    f"{MODELS_ALIAS}: models(filter: {{viewAll: true, capabilities: {CAPABILITIES}}}) "
+    "{ key projects(filter: {isArchived: null}) { key } }"
+)
 
-ADD_MODELS_TO_PROJECT = """mutation AddModelsToProject($input: AddModelsToProjectInput!) {
+ADD_MODELS_TO_PROJECT = Operation(
+    "AddModelsToProject",
+    """mutation AddModelsToProject($input: AddModelsToProjectInput!) {
   addModelsToProject(input: $input) { success failures { model reason } }
-}"""
+}""",
+)
 
-DEPLOY_MODEL = """mutation DeployModel($input: DeployModelInput!) {
+DEPLOY_MODEL = Operation(
+    "DeployModel",
+    """mutation DeployModel($input: DeployModelInput!) {
   deployModel(input: $input) { modelService { id key status desiredOnline } warnings }
-}"""
+}""",
+)
 
-UPDATE_MODEL_SERVICE = """mutation UpdateModel($input: UpdateModelService!) {
+UPDATE_MODEL_SERVICE = Operation(
+    "UpdateModel",
+    """mutation UpdateModel($input: UpdateModelService!) {
   updateModelService(input: $input) { id key isDefault desiredOnline status }
-}"""
+}""",
+)
 
-REMOVE_MODEL_FROM_PROJECT = """mutation RemoveModelFromProject($input: RemoveModelFromProjectInput!) {
+REMOVE_MODEL_FROM_PROJECT = Operation(
+    "RemoveModelFromProject",
+    """mutation RemoveModelFromProject($input: RemoveModelFromProjectInput!) {
   removeModelFromProject(input: $input)
-}"""
+}""",
+)
 
-MODEL_SERVICE_STATUS = """query ModelServiceStatus($project: IdOrKey!, $model: IdOrKey!) {
+MODEL_SERVICE_STATUS = Operation(
+    "ModelServiceStatus",
+    """query ModelServiceStatus($project: IdOrKey!, $model: IdOrKey!) {
   project(idOrKey: $project) { modelService(idOrKey: $model) { status error } }
-}"""
+}""",
+)
 
 STATUS_PATH = "project.modelService.status"
 FAILED_STATUSES = ("ERROR",)
@@ -111,11 +135,9 @@ class DeploymentKind(Kind):
     write_only = frozenset({"speculative_decoding"})
     live_query = "\n".join(
         [
-            *(
-                f"{alias}: projects(filter: {{isArchived: {archived}}}) {{ {PROJECT_FIELDS} }}"
-                for alias, archived in ((ALIAS, "false"), (ARCHIVED_ALIAS, "true"))
-            ),
+            every_project(PROJECT_FIELDS),
             f"{POOLS_ALIAS}: computePools {{ id key }}",
+            BINDINGS,
         ]
     )
 
@@ -154,14 +176,14 @@ class DeploymentKind(Kind):
 
     def from_live(self, data: LiveData) -> list[Resource]:
         pools = {pool["id"]: pool["key"] for pool in data.first.get(POOLS_ALIAS) or []}
-        projects = [*(data.first.get(ALIAS) or []), *(data.first.get(ARCHIVED_ALIAS) or [])]
-        bindings: dict[str, set[str]] = {}
+        projects = live_projects(data.first)
+        bindings: dict[str, set[str]] = {
+            model["key"]: {p["key"] for p in model.get("projects") or []}
+            for model in data.first.get(MODELS_ALIAS) or []
+        }
         for project in projects:
             for service in project.get("modelServices") or []:
-                model = service["model"]
-                bound = bindings.setdefault(model["key"], set())
-                bound.add(project["key"])
-                bound.update(p["key"] for p in model.get("projects") or [])
+                bindings.setdefault(service["model"]["key"], set()).add(project["key"])
         resources = []
         for project in projects:
             project_address = Address("project", project["key"])
@@ -194,16 +216,16 @@ class DeploymentKind(Kind):
         attrs = desired.attrs
         online = attrs.get("online", True)
         steps = [
-            StepSpec(
-                verb="attach",
-                document=ADD_MODELS_TO_PROJECT,
-                variables={"input": {"project": project, "models": [model]}},
-                description=f"bind model {model} to project {project}",
+            step(
+                "attach",
+                ADD_MODELS_TO_PROJECT,
+                {"input": {"project": project, "models": [model]}},
+                f"bind model {model} to project {project}",
             ),
-            StepSpec(
-                verb="deploy",
-                document=DEPLOY_MODEL,
-                variables={
+            step(
+                "deploy",
+                DEPLOY_MODEL,
+                {
                     "input": {
                         "project": project,
                         "model": model,
@@ -212,8 +234,8 @@ class DeploymentKind(Kind):
                         "speculativeDecoding": _speculative_input(attrs),
                     }
                 },
+                f"deploy model {model} in project {project}",
                 poll=_status_poll(project, model) if online else None,
-                description=f"deploy model {model} in project {project}",
             ),
         ]
         follow_up: dict[str, Any] = {}
@@ -254,15 +276,15 @@ class DeploymentKind(Kind):
     def delete_steps(self, actual: Resource) -> Sequence[StepSpec]:
         project, model = actual.identity["project"], actual.identity["model"]
         return (
-            StepSpec(
-                verb="detach",
-                document=REMOVE_MODEL_FROM_PROJECT,
-                variables={"input": {"project": project, "model": model}},
-                description=f"remove model {model} from project {project}",
+            step(
+                "detach",
+                REMOVE_MODEL_FROM_PROJECT,
+                {"input": {"project": project, "model": model}},
+                f"remove model {model} from project {project}",
             ),
         )
 
-    def warnings(self, desired: Resource | None, actual: Resource | None, live: Any) -> list[str]:
+    def warnings(self, desired: Resource | None, actual: Resource | None) -> list[str]:
         if desired is not None or actual is None:
             return []
         identity = actual.identity
@@ -297,10 +319,10 @@ class DeploymentKind(Kind):
         project: str, model: str, fields: dict[str, Any], *, verb: str = "update", poll: Poll | None = None
     ) -> StepSpec:
         changed = ", ".join(sorted(fields))
-        return StepSpec(
-            verb=verb,
-            document=UPDATE_MODEL_SERVICE,
-            variables={"input": {"project": project, "modelService": model, **fields}},
+        return step(
+            verb,
+            UPDATE_MODEL_SERVICE,
+            {"input": {"project": project, "modelService": model, **fields}},
+            f"update model service {model} in project {project} ({changed})",
             poll=poll,
-            description=f"update model service {model} in project {project} ({changed})",
         )

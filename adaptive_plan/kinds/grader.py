@@ -22,7 +22,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from adaptive_plan.kinds import _grader_config as config
-from adaptive_plan.kinds.base import Kind, LiveData, StepSpec
+from adaptive_plan.kinds._shared import create, step
+from adaptive_plan.kinds.base import Kind, LiveData, Operation, StepSpec
 from adaptive_plan.kinds.metric import (
     UPDATE_METRIC,
     live_metric_attrs,
@@ -38,26 +39,41 @@ from adaptive_plan.model.resource import Resource
 
 ALIAS = "grader"
 
-CREATE_GRADER = """mutation CreateGrader($project: IdOrKey!, $input: GraderCreateInput!) {
+CREATE_GRADER = Operation(
+    "CreateGrader",
+    """mutation CreateGrader($project: IdOrKey!, $input: GraderCreateInput!) {
   createGrader(project: $project, input: $input) { id key locked metric { key } }
-}"""
+}""",
+)
 
-UPDATE_GRADER = """mutation UpdateGrader($project: IdOrKey!, $id: IdOrKey!, $input: GraderUpdateInput!) {
+UPDATE_GRADER = Operation(
+    "UpdateGrader",
+    """mutation UpdateGrader($project: IdOrKey!, $id: IdOrKey!, $input: GraderUpdateInput!) {
   updateGrader(project: $project, id: $id, input: $input) { id key }
-}"""
+}""",
+)
 
-LOCK_GRADER = """mutation LockGrader($project: IdOrKey!, $id: IdOrKey!, $locked: Boolean!) {
+LOCK_GRADER = Operation(
+    "LockGrader",
+    """mutation LockGrader($project: IdOrKey!, $id: IdOrKey!, $locked: Boolean!) {
   lockGrader(project: $project, id: $id, locked: $locked) { id key locked }
-}"""
+}""",
+)
 
-DELETE_GRADER = """mutation DeleteGrader($project: IdOrKey!, $id: IdOrKey!) {
+DELETE_GRADER = Operation(
+    "DeleteGrader",
+    """mutation DeleteGrader($project: IdOrKey!, $id: IdOrKey!) {
   deleteGrader(project: $project, id: $id) { success details }
-}"""
+}""",
+)
 
 # ``grader`` errors when absent, so a retried create is probed through its metric (nullable).
-GRADER_METRIC = """query GraderMetric($project: IdOrKey!, $metric: IdOrKey!) {
+GRADER_METRIC = Operation(
+    "GraderMetric",
+    """query GraderMetric($project: IdOrKey!, $metric: IdOrKey!) {
   metric(projectIdOrKey: $project, metricIdOrKey: $metric) { id grader { id key } }
-}"""
+}""",
+)
 
 METRIC_SELECTION = "metric { id key name kind scoringType description unit }"
 REPLACE_ONLY = frozenset({"metric.key", "metric.kind", "metric.unit"})
@@ -70,6 +86,7 @@ class GraderKind(Kind):
     section = "graders"
     ownership = "prune"
     live_scope = "project"
+    scoped_type = "Grader"
     scoped_query = f"""graders(project: $KEY) {{
     id key name locked graderType
     {config.LIVE_SELECTION}
@@ -157,13 +174,12 @@ class GraderKind(Kind):
             GRADER_METRIC, {"project": project, "metric": metric_input["key"]}, "metric.grader.id", until=()
         )
         steps = [
-            StepSpec(
-                verb="create",
-                document=CREATE_GRADER,
-                variables={"project": project, "input": grader_input},
-                idempotent=False,
-                probe=probe,
-                description=f"create {kind} grader {key} in project {project}",
+            create(
+                "create",
+                CREATE_GRADER,
+                {"project": project, "input": grader_input},
+                probe,
+                f"create {kind} grader {key} in project {project}",
             )
         ]
         if attrs.get("locked"):
@@ -191,24 +207,20 @@ class GraderKind(Kind):
             steps.append(_lock_step(project, key, False))
         if grader_update:
             steps.append(
-                StepSpec(
-                    verb="update",
-                    document=UPDATE_GRADER,
-                    variables={"project": project, "id": key, "input": grader_update},
-                    description=f"update grader {key} in project {project}",
+                step(
+                    "update",
+                    UPDATE_GRADER,
+                    {"project": project, "id": key, "input": grader_update},
+                    f"update grader {key} in project {project}",
                 )
             )
         if metric_update:
             steps.append(
-                StepSpec(
-                    verb="update(metric)",
-                    document=UPDATE_METRIC,
-                    variables={
-                        "project": project,
-                        "metric": actual.attrs.get("metric.key"),
-                        "input": metric_update,
-                    },
-                    description=f"update the metric of grader {key} in project {project}",
+                step(
+                    "update(metric)",
+                    UPDATE_METRIC,
+                    {"project": project, "metric": actual.attrs.get("metric.key"), "input": metric_update},
+                    f"update the metric of grader {key} in project {project}",
                 )
             )
         locked_now = False if unlocked_first else was_locked
@@ -220,15 +232,14 @@ class GraderKind(Kind):
         project, key = actual.identity["project"], actual.identity["key"]
         steps = [_lock_step(project, key, False)] if actual.attrs.get("locked") else []
         steps.append(
-            StepSpec(
-                verb="delete",
-                document=DELETE_GRADER,
-                variables={"project": project, "id": key},
-                description=f"delete grader {key} from project {project}",
+            step(
+                "delete",
+                DELETE_GRADER,
+                {"project": project, "id": key},
+                f"delete grader {key} from project {project}",
             )
         )
         return tuple(steps)
-
 
     # --- export -------------------------------------------------------------
     def to_manifest(self, resource: Resource) -> dict[str, Any]:
@@ -282,9 +293,9 @@ def _grader_update(desired: dict[str, Any], actual: dict[str, Any], paths: set[s
 
 
 def _lock_step(project: str, key: str, locked: bool) -> StepSpec:
-    return StepSpec(
-        verb="lock" if locked else "unlock",
-        document=LOCK_GRADER,
-        variables={"project": project, "id": key, "locked": locked},
-        description=f"{'lock' if locked else 'unlock'} grader {key} in project {project}",
+    return step(
+        "lock" if locked else "unlock",
+        LOCK_GRADER,
+        {"project": project, "id": key, "locked": locked},
+        f"{('lock' if locked else 'unlock')} grader {key} in project {project}",
     )

@@ -32,7 +32,7 @@ from adaptive_plan.kinds._shared import (
     snake,
     step,
 )
-from adaptive_plan.kinds.base import Kind, LiveData, StepSpec, export_secret
+from adaptive_plan.kinds.base import Kind, LiveData, Operation, StepSpec, export_secret
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.manifest import Manifest
 from adaptive_plan.model.plan import AttrChange, output_of
@@ -59,16 +59,24 @@ INTEGRATION_FIELDS = (
     "... on GitHubConfig { org repo } } "
     "notificationSettings { subscriptions { topicPattern scope targetFilter } } deliveryPolicy }"
 )
-CREATE_INTEGRATION = (
+CREATE_INTEGRATION = Operation(
+    "CreateIntegration",
     "mutation CreateIntegration($team: IdOrKey!, $input: CreateIntegrationInput!) "
-    "{ createIntegration(team: $team, input: $input) { id name } }"
+    "{ createIntegration(team: $team, input: $input) { id name } }",
 )
-UPDATE_INTEGRATION = (
+UPDATE_INTEGRATION = Operation(
+    "UpdateIntegration",
     "mutation UpdateIntegration($id: UUID!, $input: UpdateIntegrationInput!) "
-    "{ updateIntegration(id: $id, input: $input) { id name } }"
+    "{ updateIntegration(id: $id, input: $input) { id name } }",
 )
-DELETE_INTEGRATION = "mutation DeleteIntegration($id: UUID!) { deleteIntegration(id: $id) }"
-LIST_INTEGRATIONS = "query ListIntegrations($team: IdOrKey!) { integrations(team: $team) { name } }"
+DELETE_INTEGRATION = Operation(
+    "DeleteIntegration",
+    "mutation DeleteIntegration($id: UUID!) { deleteIntegration(id: $id) }",
+)
+LIST_INTEGRATIONS = Operation(
+    "ListIntegrations",
+    "query ListIntegrations($team: IdOrKey!) { integrations(team: $team) { name } }",
+)
 
 
 def integration_address(team: str, name: str) -> Address:
@@ -95,6 +103,7 @@ class IntegrationKind(Kind):
     ownership = "prune"
     write_only = frozenset({"secrets"})
     live_scope = "team"
+    scoped_type = "Integration"
     scoped_query = f"integrations(team: $KEY) {{ {INTEGRATION_FIELDS} }}"
 
     # --- reading ------------------------------------------------------------
@@ -203,7 +212,7 @@ class IntegrationKind(Kind):
     def delete_steps(self, actual: Resource) -> Sequence[StepSpec]:
         return [step("delete", DELETE_INTEGRATION, {"id": actual.identity["id"]}, f"delete {actual.address}")]
 
-    def warnings(self, desired: Resource | None, actual: Resource | None, live: Any) -> list[str]:
+    def warnings(self, desired: Resource | None, actual: Resource | None) -> list[str]:
         notes = []
         if actual is not None and actual.identity.get("duplicates"):
             notes.append(

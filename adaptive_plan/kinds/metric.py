@@ -23,32 +23,43 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import Any
 
-from adaptive_plan.kinds.base import Kind, LiveData, StepSpec, project_prunes
+from adaptive_plan.kinds._shared import create, every_project, live_projects, step
+from adaptive_plan.kinds.base import Kind, LiveData, Operation, StepSpec, project_prunes
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.manifest import Manifest
 from adaptive_plan.model.plan import AttrChange, Poll
 from adaptive_plan.model.resource import Resource
 from adaptive_plan.model.snapshot import LiveState
 
-ALIAS = "metric__projects"
-ARCHIVED_ALIAS = "metric__archived"  # archived projects are read too: a declared one is unarchived
 PROJECT_FIELDS = "key metrics { id key name kind scoringType description unit category grader { key } }"
 
-CREATE_METRIC = """mutation CreateMetric($project: IdOrKey!, $input: MetricCreate!) {
+CREATE_METRIC = Operation(
+    "CreateMetric",
+    """mutation CreateMetric($project: IdOrKey!, $input: MetricCreate!) {
   createMetric(project: $project, input: $input) { id key }
-}"""
+}""",
+)
 
-UPDATE_METRIC = """mutation UpdateMetric($project: IdOrKey!, $metric: IdOrKey!, $input: MetricUpdate!) {
+UPDATE_METRIC = Operation(
+    "UpdateMetric",
+    """mutation UpdateMetric($project: IdOrKey!, $metric: IdOrKey!, $input: MetricUpdate!) {
   updateMetric(project: $project, metric: $metric, input: $input) { id key }
-}"""
+}""",
+)
 
-DELETE_METRIC = """mutation DeleteMetric($project: IdOrKey!, $metric: IdOrKey!) {
+DELETE_METRIC = Operation(
+    "DeleteMetric",
+    """mutation DeleteMetric($project: IdOrKey!, $metric: IdOrKey!) {
   deleteMetric(project: $project, metric: $metric)
-}"""
+}""",
+)
 
-DESCRIBE_METRIC = """query DescribeMetric($project: IdOrKey!, $metric: IdOrKey!) {
+DESCRIBE_METRIC = Operation(
+    "DescribeMetric",
+    """query DescribeMetric($project: IdOrKey!, $metric: IdOrKey!) {
   metric(projectIdOrKey: $project, metricIdOrKey: $metric) { id key }
-}"""
+}""",
+)
 
 # Attributes whose change cannot be sent as an update (not in ``MetricUpdate``).
 REPLACE_ONLY = frozenset({"kind", "unit"})
@@ -129,10 +140,7 @@ class MetricKind(Kind):
     parent = "project"
     section = "metrics"
     ownership = "prune"
-    live_query = "\n".join(
-        f"{alias}: projects(filter: {{isArchived: {archived}}}) {{ {PROJECT_FIELDS} }}"
-        for alias, archived in ((ALIAS, "false"), (ARCHIVED_ALIAS, "true"))
-    )
+    live_query = every_project(PROJECT_FIELDS)
 
     def desired(self, manifest: Manifest) -> list[Resource]:
         resources = []
@@ -159,7 +167,7 @@ class MetricKind(Kind):
 
     def from_live(self, data: LiveData) -> list[Resource]:
         resources = []
-        for project in [*(data.first.get(ALIAS) or []), *(data.first.get(ARCHIVED_ALIAS) or [])]:
+        for project in live_projects(data.first):
             project_address = Address("project", project["key"])
             for metric in project.get("metrics") or []:
                 if metric.get("category") not in ("USER", "GRADER") or not metric.get("key"):
@@ -213,13 +221,12 @@ class MetricKind(Kind):
     def create_steps(self, desired: Resource) -> Sequence[StepSpec]:
         project, key = desired.identity["project"], desired.identity["key"]
         return (
-            StepSpec(
-                verb="create",
-                document=CREATE_METRIC,
-                variables={"project": project, "input": metric_create_input(desired.attrs, key=key)},
-                idempotent=False,
-                probe=Poll(DESCRIBE_METRIC, {"project": project, "metric": key}, "metric.id", until=()),
-                description=f"create metric {key} in project {project}",
+            create(
+                "create",
+                CREATE_METRIC,
+                {"project": project, "input": metric_create_input(desired.attrs, key=key)},
+                Poll(DESCRIBE_METRIC, {"project": project, "metric": key}, "metric.id", until=()),
+                f"create metric {key} in project {project}",
             ),
         )
 
@@ -231,22 +238,22 @@ class MetricKind(Kind):
             return ()
         project, key = actual.identity["project"], actual.identity["key"]
         return (
-            StepSpec(
-                verb="update",
-                document=UPDATE_METRIC,
-                variables={"project": project, "metric": key, "input": update},
-                description=f"update metric {key} in project {project}",
+            step(
+                "update",
+                UPDATE_METRIC,
+                {"project": project, "metric": key, "input": update},
+                f"update metric {key} in project {project}",
             ),
         )
 
     def delete_steps(self, actual: Resource) -> Sequence[StepSpec]:
         project, key = actual.identity["project"], actual.identity["key"]
         return (
-            StepSpec(
-                verb="delete",
-                document=DELETE_METRIC,
-                variables={"project": project, "metric": key},
-                description=f"delete metric {key} from project {project}",
+            step(
+                "delete",
+                DELETE_METRIC,
+                {"project": project, "metric": key},
+                f"delete metric {key} from project {project}",
             ),
         )
 

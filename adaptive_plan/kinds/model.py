@@ -38,7 +38,7 @@ from adaptive_plan.kinds._shared import (
     slugify,
     step,
 )
-from adaptive_plan.kinds.base import DeleteBehaviour, Kind, LiveData, StepSpec, export_secret
+from adaptive_plan.kinds.base import DeleteBehaviour, Kind, LiveData, Operation, StepSpec, export_secret
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.errors import ManifestError
 from adaptive_plan.model.manifest import Manifest
@@ -50,19 +50,32 @@ MODEL_FIELDS = (
     "id key name isExternal isPublished isStable sourceModelKey computeConfig { tp kvCacheLen maxSeqLen } "
     "externalProviderData { provider externalModelId endpointUrl extraParams }"
 )
-ADD_EXTERNAL = (
-    "mutation AddExternalModel($input: AddExternalModelInput!) { addExternalModel(input: $input) { id key } }"
+ADD_EXTERNAL = Operation(
+    "AddExternalModel",
+    "mutation AddExternalModel($input: AddExternalModelInput!) "
+    "{ addExternalModel(input: $input) { id key } }",
 )
-IMPORT_HF = "mutation AddHFModel($input: AddHFModelInput!) { importHfModel(input: $input) { id status } }"
-UPDATE_COMPUTE = (
+IMPORT_HF = Operation(
+    "AddHFModel",
+    "mutation AddHFModel($input: AddHFModelInput!) { importHfModel(input: $input) { id status } }",
+)
+UPDATE_COMPUTE = Operation(
+    "UpdateModelComputeConfig",
     "mutation UpdateModelComputeConfig($idOrKey: IdOrKey!, $input: ModelComputeConfigInput!) "
-    "{ updateModelComputeConfig(idOrKey: $idOrKey, input: $input) { id key } }"
+    "{ updateModelComputeConfig(idOrKey: $idOrKey, input: $input) { id key } }",
 )
-UPDATE_MODEL = (
-    "mutation UpdateModelRegistry($input: UpdateModelInput!) { updateModel(input: $input) { id key } }"
+UPDATE_MODEL = Operation(
+    "UpdateModelRegistry",
+    "mutation UpdateModelRegistry($input: UpdateModelInput!) { updateModel(input: $input) { id key } }",
 )
-DELETE_MODEL = "mutation DeleteModel($input: DeleteModelInput!) { deleteModel(input: $input) }"
-DESCRIBE_MODEL = "query DescribeModel($input: IdOrKey!) { model(idOrKey: $input) { key } }"
+DELETE_MODEL = Operation(
+    "DeleteModel",
+    "mutation DeleteModel($input: DeleteModelInput!) { deleteModel(input: $input) }",
+)
+DESCRIBE_MODEL = Operation(
+    "DescribeModel",
+    "query DescribeModel($input: IdOrKey!) { model(idOrKey: $input) { key } }",
+)
 
 PROVIDER_MEMBER = {
     "open_ai": "openAI",
@@ -76,6 +89,7 @@ COMPUTE_KEYS = ("tp", "kv_cache_len", "max_seq_len")
 class ModelKind(Kind):
     name = "model"
     section = "models"
+    catalog = "models"
     ownership = "never"
     write_only = frozenset({"api_key", "hf_token"})
     create_only = write_only  # no mutation takes them after addExternalModel / importHfModel

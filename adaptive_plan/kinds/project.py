@@ -20,15 +20,16 @@ from typing import Any
 from adaptive_plan.kinds._shared import (
     create,
     entries,
+    every_project,
     exists_probe,
     keep_live_hint,
     key_of,
-    live_list,
+    live_projects,
     pick,
     step,
     text,
 )
-from adaptive_plan.kinds.base import DeleteBehaviour, Kind, LiveData, StepSpec
+from adaptive_plan.kinds.base import DeleteBehaviour, Kind, LiveData, Operation, StepSpec
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.manifest import Manifest
 from adaptive_plan.model.plan import AttrChange
@@ -36,12 +37,19 @@ from adaptive_plan.model.resource import Resource
 from adaptive_plan.model.snapshot import LiveState
 
 PROJECT_FIELDS = "id key name description isArchived shares { team { key } role { key } isOwner }"
-CREATE_PROJECT = "mutation CreateProject($input: ProjectCreate!) { createProject(input: $input) { id key } }"
-UPDATE_PROJECT = (
-    "mutation UpdateProject($idOrKey: IdOrKey!, $input: ProjectUpdate!) "
-    "{ updateProject(idOrKey: $idOrKey, input: $input) { id key isArchived } }"
+CREATE_PROJECT = Operation(
+    "CreateProject",
+    "mutation CreateProject($input: ProjectCreate!) { createProject(input: $input) { id key } }",
 )
-DESCRIBE_PROJECT = "query DescribeProject($input: IdOrKey!) { project(idOrKey: $input) { key } }"
+UPDATE_PROJECT = Operation(
+    "UpdateProject",
+    "mutation UpdateProject($idOrKey: IdOrKey!, $input: ProjectUpdate!) "
+    "{ updateProject(idOrKey: $idOrKey, input: $input) { id key isArchived } }",
+)
+DESCRIBE_PROJECT = Operation(
+    "DescribeProject",
+    "query DescribeProject($input: IdOrKey!) { project(idOrKey: $input) { key } }",
+)
 
 
 def owner_of(project: dict[str, Any]) -> dict[str, str] | None:
@@ -56,10 +64,7 @@ class ProjectKind(Kind):
     name = "project"
     section = "projects"
     ownership = "prune"
-    live_query = (
-        f"project_active: projects(filter: {{isArchived: false}}) {{ {PROJECT_FIELDS} }} "
-        f"project_archived: projects(filter: {{isArchived: true}}) {{ {PROJECT_FIELDS} }}"
-    )
+    live_query = every_project(PROJECT_FIELDS)
     delete_behaviour = DeleteBehaviour(True, "projects are archived, not deleted")
 
     def desired(self, manifest: Manifest) -> list[Resource]:
@@ -77,9 +82,8 @@ class ProjectKind(Kind):
         return resources
 
     def from_live(self, data: LiveData) -> list[Resource]:
-        projects = live_list(data.first, "project_active") + live_list(data.first, "project_archived")
         resources = {}
-        for project in projects:
+        for project in live_projects(data.first):
             owner = owner_of(project)
             attrs = {
                 "name": project["name"],

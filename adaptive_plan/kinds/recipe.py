@@ -30,7 +30,8 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
-from adaptive_plan.kinds.base import Kind, LiveData, StepSpec
+from adaptive_plan.kinds._shared import step
+from adaptive_plan.kinds.base import Kind, LiveData, Operation, StepSpec
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.errors import ConfigError
 from adaptive_plan.model.manifest import Manifest
@@ -45,25 +46,37 @@ OWN_LABELS = (HASH_LABEL, SERVER_HASH_LABEL)
 DEFAULT_ENTRYPOINT = "main.py"
 DEFAULT_CONFIG_ENTRYPOINT = "config.py"
 
-CREATE_RECIPE = """mutation CreateCustomRecipe(
+CREATE_RECIPE = Operation(
+    "CreateCustomRecipe",
+    """mutation CreateCustomRecipe(
   $project: IdOrKey!, $input: CreateRecipeInput!, $file: Upload!
 ) {
   createCustomRecipe(project: $project, input: $input, file: $file) { id key contentHash }
-}"""
+}""",
+)
 
-UPDATE_RECIPE = """mutation UpdateCustomRecipe(
+UPDATE_RECIPE = Operation(
+    "UpdateCustomRecipe",
+    """mutation UpdateCustomRecipe(
   $project: IdOrKey!, $id: IdOrKey!, $input: UpdateRecipeInput!, $file: Upload
 ) {
   updateCustomRecipe(project: $project, id: $id, input: $input, file: $file) { id key contentHash }
-}"""
+}""",
+)
 
-DELETE_RECIPE = """mutation DeleteCustomRecipe($project: IdOrKey!, $id: IdOrKey!) {
+DELETE_RECIPE = Operation(
+    "DeleteCustomRecipe",
+    """mutation DeleteCustomRecipe($project: IdOrKey!, $id: IdOrKey!) {
   deleteCustomRecipe(project: $project, id: $id)
-}"""
+}""",
+)
 
-GET_RECIPE = """query GetCustomRecipe($project: IdOrKey!, $id: IdOrKey!) {
+GET_RECIPE = Operation(
+    "GetCustomRecipe",
+    """query GetCustomRecipe($project: IdOrKey!, $id: IdOrKey!) {
   customRecipe(idOrKey: $id, project: $project) { id key }
-}"""
+}""",
+)
 
 # manifest attribute -> ``CreateRecipeInput``/``UpdateRecipeInput`` field
 FIELDS = {
@@ -80,6 +93,7 @@ class RecipeKind(Kind):
     section = "recipes"
     ownership = "prune"
     live_scope = "project"
+    scoped_type = "CustomRecipe"
     scoped_query = """customRecipes(project: $KEY, filter: {}) {
     id key name description entrypoint configEntrypoint builtin global contentHash
     labels(withProtected: false) { key value }
@@ -165,14 +179,14 @@ class RecipeKind(Kind):
         labels = attrs.get("labels") or {}
         recipe_input["labels"] = _label_input(labels, attrs.get("content_hash"))
         return (
-            StepSpec(
-                verb="create",
-                document=CREATE_RECIPE,
-                variables={"project": project, "input": recipe_input, "file": None},
+            step(
+                "create",
+                CREATE_RECIPE,
+                {"project": project, "input": recipe_input, "file": None},
+                f"upload recipe {key} to project {project}",
                 uploads={"file": desired.identity["path"]},
                 idempotent=False,
                 probe=Poll(GET_RECIPE, {"project": project, "id": key}, "customRecipe.id", until=()),
-                description=f"upload recipe {key} to project {project}",
             ),
             _record_server_hash(project, key, labels, attrs.get("content_hash"), "createCustomRecipe"),
         )
@@ -195,28 +209,27 @@ class RecipeKind(Kind):
             update["labels"] = _label_input(labels, content_hash, server_hash)
         if not update and not code_changed:
             return ()
-        step = StepSpec(
-            verb="upload" if code_changed else "update",
-            document=UPDATE_RECIPE,
-            variables={"project": project, "id": key, "input": update, "file": None},
+        changed = step(
+            "upload" if code_changed else "update",
+            UPDATE_RECIPE,
+            {"project": project, "id": key, "input": update, "file": None},
+            f"{'re-upload' if code_changed else 'update'} recipe {key} in project {project}",
             uploads={"file": desired.identity["path"]} if code_changed else {},
-            description=f"{'re-upload' if code_changed else 'update'} recipe {key} in project {project}",
         )
         if not code_changed:
-            return (step,)
-        return (step, _record_server_hash(project, key, labels, content_hash, "updateCustomRecipe"))
+            return (changed,)
+        return (changed, _record_server_hash(project, key, labels, content_hash, "updateCustomRecipe"))
 
     def delete_steps(self, actual: Resource) -> Sequence[StepSpec]:
         project, key = actual.identity["project"], actual.identity["key"]
         return (
-            StepSpec(
-                verb="delete",
-                document=DELETE_RECIPE,
-                variables={"project": project, "id": key},
-                description=f"delete recipe {key} from project {project}",
+            step(
+                "delete",
+                DELETE_RECIPE,
+                {"project": project, "id": key},
+                f"delete recipe {key} from project {project}",
             ),
         )
-
 
     # --- export -------------------------------------------------------------
     def to_manifest(self, resource: Resource) -> dict[str, Any]:
@@ -264,16 +277,16 @@ def _record_server_hash(
     # "" when the upload's answer was lost (a probe found it applied): recorded as unknown, so
     # the live read downloads the recipe until its next upload records the hash
     server_hash = output_of(1, f"{mutation}.contentHash", default="")
-    return StepSpec(
-        verb="update(labels)",
-        document=UPDATE_RECIPE,
-        variables={
+    return step(
+        "update(labels)",
+        UPDATE_RECIPE,
+        {
             "project": project,
             "id": key,
             "input": {"labels": _label_input(labels, content_hash, server_hash)},
             "file": None,
         },
-        description=f"record the server's content hash of recipe {key} in project {project}",
+        f"record the server's content hash of recipe {key} in project {project}",
     )
 
 

@@ -21,24 +21,27 @@ from adaptive_plan.kinds._shared import (
     sorted_set,
     step,
 )
-from adaptive_plan.kinds.base import DeleteBehaviour, Kind, LiveData, StepSpec
+from adaptive_plan.kinds.base import DeleteBehaviour, Kind, LiveData, Operation, StepSpec
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.manifest import Manifest
 from adaptive_plan.model.plan import AttrChange
 from adaptive_plan.model.resource import Resource
 
-CREATE_ROLE = (
-    "mutation CreateRole($input: RoleCreate!) { createRole(input: $input) { id key name permissions } }"
+CREATE_ROLE = Operation(
+    "CreateRole",
+    "mutation CreateRole($input: RoleCreate!) { createRole(input: $input) { id key name permissions } }",
 )
-UPDATE_ROLE = (
-    "mutation UpdateRole($input: RoleUpdate!) { updateRole(input: $input) { id key name permissions } }"
+UPDATE_ROLE = Operation(
+    "UpdateRole",
+    "mutation UpdateRole($input: RoleUpdate!) { updateRole(input: $input) { id key name permissions } }",
 )
-PROBE_ROLE = "query ProbeRole { roles { key } }"
+PROBE_ROLE = Operation("ProbeRole", "query ProbeRole { roles { key } }")
 
 
 class RoleKind(Kind):
     name = "role"
     section = "roles"
+    catalog = "roles"
     live_query = "role_roles: roles { id key name permissions }"
     delete_behaviour = DeleteBehaviour(False, "roles cannot be deleted through the API")
 

@@ -27,8 +27,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from adaptive_plan.kinds._shared import key_of, live_list, project_entries, step
-from adaptive_plan.kinds.base import DeleteBehaviour, Kind, LiveData, StepSpec
+from adaptive_plan.kinds._shared import every_project, key_of, live_projects, project_entries, step
+from adaptive_plan.kinds.base import DeleteBehaviour, Kind, LiveData, Operation, StepSpec
 from adaptive_plan.kinds.project import owner_of
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.manifest import Manifest
@@ -37,9 +37,10 @@ from adaptive_plan.model.resource import Resource
 from adaptive_plan.model.snapshot import LiveState
 
 SHARE_FIELDS = "key shares { team { key } role { key } isOwner }"
-SHARE_PROJECT = (
+SHARE_PROJECT = Operation(
+    "ShareProject",
     "mutation ShareProject($idOrKey: IdOrKey!, $input: ProjectShares!) "
-    "{ shareProject(idOrKey: $idOrKey, input: $input) { id key } }"
+    "{ shareProject(idOrKey: $idOrKey, input: $input) { id key } }",
 )
 DEFAULT_OWNER_TEAM = "default"
 OWNER_ROLE = "admin"
@@ -53,10 +54,7 @@ class ShareKind(Kind):
     ownership = "exclusive"
     # An unshare restores the declared access list; the project stays: no --allow-delete needed.
     delete_behaviour = DeleteBehaviour(withdraws_access=True)
-    live_query = (
-        f"share_active: projects(filter: {{isArchived: false}}) {{ {SHARE_FIELDS} }} "
-        f"share_archived: projects(filter: {{isArchived: true}}) {{ {SHARE_FIELDS} }}"
-    )
+    live_query = every_project(SHARE_FIELDS)
 
     # --- reading ------------------------------------------------------------
     def desired(self, manifest: Manifest) -> list[Resource]:
@@ -79,7 +77,7 @@ class ShareKind(Kind):
 
     def from_live(self, data: LiveData) -> list[Resource]:
         resources = {}
-        for project in live_list(data.first, "share_active") + live_list(data.first, "share_archived"):
+        for project in live_projects(data.first):
             owner = owner_of(project)
             others = [s for s in project.get("shares") or [] if not _is_primary(s, owner)]
             shares = {key_of(s.get("team")): key_of(s.get("role")) for s in others}

@@ -20,19 +20,23 @@ from adaptive_plan.kinds._shared import (
     live_list,
     pick,
 )
-from adaptive_plan.kinds.base import DeleteBehaviour, Kind, LiveData, StepSpec
+from adaptive_plan.kinds.base import DeleteBehaviour, Kind, LiveData, Operation, StepSpec
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.manifest import Manifest
 from adaptive_plan.model.plan import AttrChange
 from adaptive_plan.model.resource import Resource
 
-CREATE_TEAM = "mutation CreateTeam($input: TeamCreate!) { createTeam(input: $input) { id key name } }"
-PROBE_TEAM = "query ProbeTeam { teams { key } }"
+CREATE_TEAM = Operation(
+    "CreateTeam",
+    "mutation CreateTeam($input: TeamCreate!) { createTeam(input: $input) { id key name } }",
+)
+PROBE_TEAM = Operation("ProbeTeam", "query ProbeTeam { teams { key } }")
 
 
 class TeamKind(Kind):
     name = "team"
     section = "teams"
+    catalog = "teams"
     live_query = "team_teams: teams { id key name }"
     delete_behaviour = DeleteBehaviour(False, "teams cannot be deleted through the API")
 

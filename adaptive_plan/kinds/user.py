@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from adaptive_plan.kinds._shared import create, entries, exists_probe, keep_live_hint, key_of, live_list, step
-from adaptive_plan.kinds.base import Kind, LiveData, StepSpec
+from adaptive_plan.kinds.base import Kind, LiveData, Operation, StepSpec
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.manifest import Manifest
 from adaptive_plan.model.plan import AttrChange
@@ -30,20 +30,33 @@ from adaptive_plan.model.resource import Resource
 
 SYSTEM_DOMAIN = "system.adaptive.local"
 USER_FIELDS = "id email name userType teams { team { key } role { key } }"
-CREATE_USER = (
-    f"mutation CreateUser($input: UserCreate!) {{ createUser(input: $input) {{ user {{ {USER_FIELDS} }} }} }}"
+CREATE_USER = Operation(
+    "CreateUser",
+    "mutation CreateUser($input: UserCreate!) "
+    f"{{ createUser(input: $input) {{ user {{ {USER_FIELDS} }} }} }}",
 )
-UPDATE_USER = (
+UPDATE_USER = Operation(
+    "UpdateUserName",
     "mutation UpdateUserName($user: IdOrKey!, $input: UserUpdate!) "
-    "{ updateUser(user: $user, input: $input) { id } }"
+    "{ updateUser(user: $user, input: $input) { id } }",
 )
-SET_MEMBER = "mutation UpdateUser($input: TeamMemberSet!) { setTeamMember(input: $input) { user { id } } }"
-REMOVE_MEMBER = (
-    "mutation RemoveTeamMember($input: TeamMemberRemove!) { removeTeamMember(input: $input) { id } }"
+SET_MEMBER = Operation(
+    "UpdateUser",
+    "mutation UpdateUser($input: TeamMemberSet!) { setTeamMember(input: $input) { user { id } } }",
 )
-DELETE_USER = "mutation DeleteUser($user: IdOrKey!) { deleteUser(user: $user) { id } }"
-REACTIVATE_USER = "mutation ReactivateUser($user: IdOrKey!) { reactivateUser(user: $user) { id } }"
-PROBE_USER = "query ProbeUser { users { email } }"
+REMOVE_MEMBER = Operation(
+    "RemoveTeamMember",
+    "mutation RemoveTeamMember($input: TeamMemberRemove!) { removeTeamMember(input: $input) { id } }",
+)
+DELETE_USER = Operation(
+    "DeleteUser",
+    "mutation DeleteUser($user: IdOrKey!) { deleteUser(user: $user) { id } }",
+)
+REACTIVATE_USER = Operation(
+    "ReactivateUser",
+    "mutation ReactivateUser($user: IdOrKey!) { reactivateUser(user: $user) { id } }",
+)
+PROBE_USER = Operation("ProbeUser", "query ProbeUser { users { email } }")
 
 
 def user_email(entry: dict[str, Any]) -> str:
@@ -154,7 +167,7 @@ class UserKind(Kind):
         email = actual.address.key
         return [step("delete", DELETE_USER, {"user": email}, f"delete user {email} (soft delete)")]
 
-    def warnings(self, desired: Resource | None, actual: Resource | None, live: Any) -> list[str]:
+    def warnings(self, desired: Resource | None, actual: Resource | None) -> list[str]:
         notes = []
         if desired is not None and actual is None and desired.attrs.get("service_account"):
             notes.append(

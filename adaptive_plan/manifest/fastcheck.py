@@ -15,9 +15,10 @@ Must not import: api, live, plan, apply, render.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
+
+from adaptive_plan.manifest.patterns import compile_pattern
 
 Check = Callable[[Any], bool]
 
@@ -161,7 +162,7 @@ def _const(c: _Compiler, value: Any, schema: dict[str, Any]) -> Check:
 
 
 def _pattern(c: _Compiler, value: str, schema: dict[str, Any]) -> Check:
-    search = re.compile(value).search
+    search = compile_pattern(value).search
     return lambda v: not isinstance(v, str) or search(v) is not None
 
 

@@ -2,7 +2,10 @@
 
 PATHS are files or directories; a directory means every ``*.yaml``/``*.yml`` below
 it (hidden directories skipped), in sorted order. Each file remembers the root of
-the tree it was found in: recipe and function paths must stay inside that tree.
+the tree it was found in: recipe and function paths must stay inside that tree, and
+so must the manifest files themselves: a symlink (``leak.yaml -> /etc/...``) whose
+target lies outside the tree is refused, never read, since messages quote values.
+A PATHS file's tree is its own directory.
 
 Must not import: api, live, plan, apply, render.
 """
@@ -47,10 +50,34 @@ def discover(paths: Sequence[str]) -> tuple[list[ManifestFile], list[Diagnostic]
             continue
         for file in files:
             real = os.path.realpath(file.path)
+            if not within(real, file.root):
+                problems.append(_outside(file.path, file.root))
+                continue
             if real not in seen:
                 seen.add(real)
                 found.append(file)
     return found, problems
+
+
+def within(path: str, root: str) -> bool:
+    """Whether the (real) ``path`` is ``root`` or lies below it."""
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
+
+
+def _outside(path: str, root: str) -> Diagnostic:
+    message = f"is a symlink leading outside the manifest directory {root}; refusing to read it"
+    return Diagnostic(message, SourceMark(path, 1, 1))
+
+
+def confine_var_file(path: str, roots: Sequence[str]) -> Diagnostic | None:
+    """A ``--var-file`` inside a manifest tree must not lead out of it through a symlink (one
+    outside every tree was named by whoever runs the command, and is read as given)."""
+    lexical = os.path.abspath(path)
+    real = os.path.realpath(path)
+    for root in roots:
+        if within(lexical, root) and not within(real, root):
+            return _outside(path, root)
+    return None
 
 
 def _walk(directory: str) -> list[ManifestFile]:

@@ -10,8 +10,10 @@ Must not import: api, live, plan, apply, render.
 
 from __future__ import annotations
 
+import copy
 import gc
 import hashlib
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,11 +24,12 @@ from adaptive_plan.manifest import secrets_check
 from adaptive_plan.manifest.addresses import iter_resources
 from adaptive_plan.manifest.checks import check_rules
 from adaptive_plan.manifest.diagnostics import Collector
-from adaptive_plan.manifest.files import ManifestFile, discover, read_text
+from adaptive_plan.manifest.files import ManifestFile, confine_var_file, discover, read_text
 from adaptive_plan.manifest.marks import MarkTable
 from adaptive_plan.manifest.merge import merge_documents
 from adaptive_plan.manifest.recipes import load_recipes
 from adaptive_plan.manifest.references import check_references
+from adaptive_plan.manifest.sandbox import Limits
 from adaptive_plan.manifest.schema import check_document
 from adaptive_plan.manifest.secret_fields import check_secret_fields
 from adaptive_plan.manifest.template import TemplateProblem, make_environment, render
@@ -93,10 +96,12 @@ def _load(
     for problem in problems:
         collector.add(problem)
     texts = _read(files, collector)
-    variables = _variables(texts, var_files, overrides, collector)
-    documents, rendered = _parse(files, texts, variables, marks, collector)
-    document = merge_documents(documents, collector)
-    collector.document = document
+    variables = _variables(texts, _confined(var_files, files, collector), overrides, collector)
+    limits = _limits(os.environ if environ is None else environ, collector)
+    documents, rendered, rejected = _parse(files, texts, variables, marks, collector, limits)
+    merged = merge_documents(documents, collector)
+    collector.document = merged  # addresses in messages name every entry, even a rejected one
+    document = _accepted(merged, rejected)
     check_rules(document, collector)
     if mode == "validate":  # plan and apply check references against live state instead
         check_references(document, collector)
@@ -135,6 +140,28 @@ def _read(files: list[ManifestFile], collector: Collector) -> dict[str, str]:
     return texts
 
 
+def _limits(environ: Mapping[str, str], collector: Collector) -> Limits:
+    """The rendering bounds (``sandbox.Limits``), configurable through the environment."""
+    try:
+        return Limits.from_environ(environ)
+    except ValueError as error:
+        collector.add(Diagnostic(str(error)))
+        return Limits()
+
+
+def _confined(var_files: Sequence[str], files: list[ManifestFile], collector: Collector) -> list[str]:
+    """The var files that may be read (see ``files.confine_var_file``); the others are errors."""
+    roots = sorted({file.root for file in files})
+    kept: list[str] = []
+    for var_file in var_files:
+        outside = confine_var_file(var_file, roots)
+        if outside is None:
+            kept.append(var_file)
+        else:
+            collector.add(outside)
+    return kept
+
+
 def _variables(
     texts: dict[str, str], var_files: Sequence[str], overrides: Mapping[str, str], collector: Collector
 ) -> dict[str, Any]:
@@ -162,22 +189,70 @@ class _Rendered:
         return digest.hexdigest()
 
 
+Rejected = dict[tuple[str, int], list[tuple[tuple[str | int, ...], bool]]]
+
+
+def _accepted(merged: dict[str, Any], rejected: Rejected) -> dict[str, Any]:
+    """``merged`` as the checks after the schema see it: in a copy of each entry the schema
+    rejected, every value it reported is None and every unknown field is gone, so those checks
+    only meet the shapes the schema accepts (what it rejected is reported already)."""
+    if not rejected:
+        return merged
+    accepted = dict(merged)
+    for (section, index), problems in rejected.items():
+        items = accepted.get(section)
+        if not isinstance(items, list) or not 0 <= index < len(items):
+            continue
+        if items is merged.get(section):
+            items = accepted[section] = list(items)
+        entry = copy.deepcopy(items[index])
+        for inner, on_key in sorted(problems, key=lambda p: -len(p[0])):  # deepest first
+            entry = _blank(entry, inner, on_key)
+        items[index] = entry
+    return accepted
+
+
+def _blank(value: Any, path: tuple[str | int, ...], drop: bool) -> Any:
+    """``value`` with the node at ``path`` set to None (removed when ``drop``)."""
+    if not path:
+        return None
+    parent = value
+    for step in path[:-1]:
+        try:
+            parent = parent[step]
+        except (LookupError, TypeError):
+            return value
+    last = path[-1]
+    if isinstance(parent, dict) and last in parent:
+        if drop:
+            del parent[last]
+        else:
+            parent[last] = None
+    elif isinstance(parent, list) and isinstance(last, int) and 0 <= last < len(parent):
+        parent[last] = None
+    return value
+
+
 def _parse(
     files: list[ManifestFile],
     texts: dict[str, str],
     variables: dict[str, Any],
     marks: Marks,
     collector: Collector,
-) -> tuple[list[Document], _Rendered]:
+    limits: Limits,
+) -> tuple[list[Document], _Rendered, Rejected]:
+    """The documents of every file, what was rendered, and the (section, merged index) of every
+    section entry the schema rejected."""
     env = make_environment()
     offsets: dict[str, int] = {}
     documents: list[Document] = []
     rendered = _Rendered()
+    rejected: Rejected = {}
     for file in files:
         if file.path not in texts:
             continue
         try:
-            text = render(env, texts[file.path], file.path, variables)
+            text = render(env, texts[file.path], file.path, variables, limits)
             loaded = load_documents(text, file.path, marks, dict(offsets))
         except (TemplateProblem, YamlProblem) as problem:
             collector.add(problem.diagnostic)
@@ -192,19 +267,24 @@ def _parse(
         if secrets_check.TOKEN_MARKER in text:
             rendered.secret_files.add(file.path)
         for document in loaded:
-            _check_schema(document, offsets, collector)
+            _check_schema(document, offsets, collector, rejected)
         documents.extend(loaded)
-    return documents, rendered
+    return documents, rendered, rejected
 
 
-def _check_schema(document: Document, offsets: dict[str, int], collector: Collector) -> None:
-    """Schema problems of one document; advances ``offsets`` past its section items."""
+def _check_schema(
+    document: Document, offsets: dict[str, int], collector: Collector, rejected: Rejected
+) -> None:
+    """Schema problems of one document; advances ``offsets`` past its section items and adds
+    the entries it rejects to ``rejected``."""
     data = document.data
     if not isinstance(data, dict):
         message = "a manifest must be a mapping of sections (version, teams, projects ...)"
         collector.add(Diagnostic(message, document.mark))
         return
     for path, on_key, message in check_document(data, offsets):
+        if len(path) > 1 and isinstance(path[1], int):
+            rejected.setdefault((str(path[0]), path[1]), []).append((path[2:], on_key))
         if len(path) > 1:
             collector.at(path, message, key=on_key)
         else:  # top-level paths repeat across documents: use this document's own marks

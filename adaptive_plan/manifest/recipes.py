@@ -16,6 +16,7 @@ import os
 from typing import Any
 
 from adaptive_plan.manifest.diagnostics import Collector
+from adaptive_plan.manifest.files import within
 from adaptive_plan.manifest.yaml_loader import Path
 from adaptive_plan.model.manifest import RecipeSource
 from adaptive_plan.model.recipe_content import digest, directory_files
@@ -31,20 +32,16 @@ def resolve_inside(raw: str, declaring_file: str, root: str) -> str:
         raise PathProblem(f"path {raw!r} must be relative to the manifest file, not absolute")
     base = os.path.dirname(os.path.realpath(declaring_file))
     lexical = os.path.normpath(os.path.join(base, raw))
-    if not _within(lexical, root):
+    if not within(lexical, root):
         raise PathProblem(f"path {raw!r} escapes the manifest directory {root}")
     if not os.path.lexists(lexical):
         raise PathProblem(f"path {raw!r} does not exist")
     real = os.path.realpath(lexical)
-    if not _within(real, root):
+    if not within(real, root):
         raise PathProblem(
             f"path {raw!r} leads through a symlink to {real}, outside the manifest directory {root}"
         )
     return real
-
-
-def _within(path: str, root: str) -> bool:
-    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def recipe_files(path: str, root: str) -> list[tuple[str, str]]:
@@ -54,7 +51,7 @@ def recipe_files(path: str, root: str) -> list[tuple[str, str]]:
         return [(os.path.basename(path), path)]
     found = directory_files(path)
     for relative, full in found:
-        if not _within(os.path.realpath(full), root):
+        if not within(os.path.realpath(full), root):
             raise PathProblem(
                 f"{relative!r} inside the recipe is a symlink leading outside the manifest directory"
             )
@@ -138,8 +135,18 @@ def _check_layout(recipe: dict[str, Any], real: str, is_dir: bool) -> None:
         return
     for field, default in (("entrypoint", "main.py"), ("config_entrypoint", None)):
         name = recipe.get(field, default)
-        if isinstance(name, str) and not os.path.isfile(os.path.join(real, name)):
+        if not isinstance(name, str):
+            continue
+        parts = name.replace("\\", "/").split("/")
+        if os.path.isabs(name) or name.startswith("~") or ".." in parts:
+            raise PathProblem(
+                f"{field} {name!r} must be a path inside the recipe directory (no absolute path, no '..')"
+            )
+        full = os.path.join(real, name)
+        if not os.path.isfile(full):
             raise PathProblem(f"directory {recipe['path']!r} has no {name} ({field})")
+        if not within(os.path.realpath(full), real):
+            raise PathProblem(f"{field} {name!r} is a symlink leading outside the recipe directory")
 
 
 def _function_source(

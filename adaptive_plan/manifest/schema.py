@@ -19,11 +19,11 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import jsonschema
 from jsonschema.exceptions import ValidationError
 
 from adaptive_plan.kinds import TOP_SECTIONS, section_kinds
 from adaptive_plan.manifest.fastcheck import Check, compile_schema
+from adaptive_plan.manifest.patterns import Validator
 from adaptive_plan.manifest.yaml_loader import Path
 
 _KEY_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]*$"
@@ -57,8 +57,8 @@ def _validators() -> tuple[Check, Any, dict[str, tuple[Check, Any]]]:
     per_kind = {}
     for kind in section_kinds(None).values():
         wrapper = {"$schema": root["$schema"], "$defs": root["$defs"], "$ref": f"#/$defs/{kind.name}"}
-        per_kind[kind.name] = (compile_schema(wrapper), jsonschema.Draft202012Validator(wrapper))
-    return compile_schema(root), jsonschema.Draft202012Validator(shallow), per_kind
+        per_kind[kind.name] = (compile_schema(wrapper), Validator(wrapper))
+    return compile_schema(root), Validator(shallow), per_kind
 
 
 def check_document(data: Any, base: dict[str, int]) -> list[Problem]:

@@ -1,6 +1,7 @@
 """Rendering manifest files with Jinja2 before YAML parsing.
 
-Templates run in a ``SandboxedEnvironment`` with ``StrictUndefined``. Besides
+Templates run in a bounded sandbox (``sandbox.BoundedEnvironment``: caps on sizes,
+output and time) with ``StrictUndefined``. Besides
 Jinja's harmless built-ins (``range``, ``dict``, ``namespace`` ...) they see two
 names: ``vars`` (the merged variables) and ``secret(NAME)``, which
 returns an opaque token (``model.secrets.secret_token``) instead of the value, so
@@ -20,8 +21,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.sandbox import SecurityError
 
+from adaptive_plan.manifest.sandbox import BoundedEnvironment, Limits, Meter, refused_tag
 from adaptive_plan.model.errors import Diagnostic
 from adaptive_plan.model.secrets import secret_token
 from adaptive_plan.model.source import SourceMark
@@ -66,9 +68,9 @@ def _secret(name: Any) -> str:
     return secret_token(name)
 
 
-def make_environment() -> SandboxedEnvironment:
+def make_environment() -> BoundedEnvironment:
     """The sandbox every manifest is rendered in."""
-    env = SandboxedEnvironment(
+    env = BoundedEnvironment(
         undefined=_Undefined,
         autoescape=False,
         keep_trailing_newline=True,
@@ -79,16 +81,31 @@ def make_environment() -> SandboxedEnvironment:
     return env
 
 
-def render(env: SandboxedEnvironment, text: str, file: str, variables: Mapping[str, Any]) -> str:
+def render(
+    env: BoundedEnvironment, text: str, file: str, variables: Mapping[str, Any], limits: Limits | None = None
+) -> str:
     """The rendered text; a file with no template markers is returned as is."""
     if not any(marker in text for marker in _MARKERS):
         return text
     simple = _render_simple(text, variables)
     if simple is not None:
         return simple
+    env.meter = meter = Meter(limits or Limits())
     try:
-        template = env.from_string(text)
-        return template.render(vars=Variables(variables))
+        parsed = env.parse(text)
+        refused = refused_tag(parsed)
+        if refused is not None:
+            message = (
+                f"template error: {{% {refused[0]} %}} is not allowed: each manifest file renders on "
+                "its own and reads no other file"
+            )
+            raise TemplateProblem(_diagnostic(message, text, file, refused[1]))
+        chunks: list[str] = []
+        for chunk in env.from_string(parsed).generate(vars=Variables(variables)):
+            meter.tick()
+            meter.printed(len(chunk))
+            chunks.append(chunk)
+        return "".join(chunks)
     except TemplateSyntaxError as error:
         raise TemplateProblem(
             _diagnostic(f"template syntax error: {error.message}", text, file, error.lineno)
@@ -99,8 +116,20 @@ def render(env: SandboxedEnvironment, text: str, file: str, variables: Mapping[s
     except TemplateError as error:
         message = f"template error: {error.message}" if error.message else "template error"
         raise TemplateProblem(_diagnostic(message, text, file, _template_line(), _name_of(error))) from None
-    except (ValueError, TypeError, ArithmeticError, LookupError) as error:
-        raise TemplateProblem(_diagnostic(f"template error: {error}", text, file, _template_line())) from None
+    except SyntaxError:  # Python's compiler on Jinja's output: e.g. thousands of nested brackets
+        message = "template error: too deeply nested to compile"
+        raise TemplateProblem(_diagnostic(message, text, file, 1)) from None
+    except RecursionError:
+        message = "template error: recursion too deep (a macro that calls itself without end?)"
+        raise TemplateProblem(_diagnostic(message, text, file, _template_line())) from None
+    except MemoryError:
+        message = "template error: out of memory while rendering"
+        raise TemplateProblem(_diagnostic(message, text, file, _template_line())) from None
+    except (ValueError, TypeError, ArithmeticError, LookupError, AttributeError, AssertionError) as error:
+        # AssertionError: Jinja's filters assert their arguments ({{ 'abc'|truncate(0) }})
+        detail = str(error) or f"invalid arguments ({type(error).__name__})"
+        message = f"template error: {detail}"
+        raise TemplateProblem(_diagnostic(message, text, file, _template_line())) from None
 
 
 _SIMPLE = re.compile(

@@ -7,10 +7,12 @@ written). Only JSON-like data comes out: strings, ints, floats, bools, None,
 lists and string-keyed dicts; timestamps stay strings and other tags are refused.
 
 Aliases are expanded by copying, which is where "billion laughs" bombs explode,
-so every node produced by an alias counts against a budget and the load stops
-with a clear error once it is spent. Duplicate keys in a mapping are errors that
-name both places. Items of the top-level list sections get their index in the
-*merged* document (``offsets``), so marks need no re-keying when files merge.
+so every node produced by an alias counts against a budget, and so does every
+character of text it copies (a 5 MB string aliased 400 times is few nodes but
+2 GB for everything downstream); the load stops with a clear error once either
+is spent. Duplicate keys in a mapping are errors that name both places. Items of
+the top-level list sections get their index in the *merged* document (``offsets``),
+so marks need no re-keying when files merge.
 
 Must not import: api, live, plan, apply, render.
 """
@@ -32,6 +34,7 @@ from adaptive_plan.model.source import SourceMark
 Path = tuple[str | int, ...]
 
 MAX_ALIAS_NODES = 100_000
+MAX_ALIAS_CHARS = 16_000_000  # characters of scalar text that aliases may copy, per file
 MAX_DEPTH = 64
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -134,6 +137,7 @@ class _Builder:
         self.sections = sections
         self.anchors: dict[str, tuple[Any, Path]] = {}
         self.alias_budget = MAX_ALIAS_NODES
+        self.alias_chars = MAX_ALIAS_CHARS
         self.next: Callable[[], Any] = lambda: None
 
     def mark(self, event: Any) -> SourceMark:
@@ -166,12 +170,21 @@ class _Builder:
         if isinstance(event, yaml.ScalarEvent):
             value = self.scalar(event)
         elif isinstance(event, yaml.SequenceStartEvent):
+            self.collection_tag(event, "seq")
             value = self.sequence(path, depth)
         else:
+            self.collection_tag(event, "map")
             value = self.mapping(event, path, depth)
         if event.anchor:
             self.anchors[event.anchor] = (value, path)
         return value
+
+    def collection_tag(self, event: Any, kind: str) -> None:
+        """Only the plain ``!!map`` / ``!!seq`` tags: ``!!python/object/apply:...`` and any other
+        tag on a mapping or a sequence is refused, as on scalars, never silently ignored."""
+        tag = event.tag
+        if tag is not None and tag != "!" and tag != _PREFIX + kind:
+            raise YamlProblem(Diagnostic(f"unsupported YAML tag {_shown(tag)}", self.mark(event)))
 
     def sequence(self, path: Path, depth: int) -> list[Any]:
         items: list[Any] = []
@@ -217,6 +230,9 @@ class _Builder:
     def key(self, event: Any) -> str:
         if type(event) is not _SCALAR:
             raise YamlProblem(Diagnostic("mapping keys must be plain strings", self.mark(event)))
+        if event.tag is not None and event.tag not in ("!", _PREFIX + "str"):
+            message = f"unsupported YAML tag {_shown(event.tag)} on a mapping key"
+            raise YamlProblem(Diagnostic(message, self.mark(event)))
         return str(event.value)
 
     def merge(self, result: dict[str, Any], merged: Any, source: Path, path: Path, mark: Any) -> None:
@@ -257,13 +273,27 @@ class _Builder:
                 )
             )
         self.marks.values[target] = self.marks.values.get(source, mark)
-        if isinstance(value, dict):
+        if isinstance(value, str):
+            self.spend_chars(len(value), mark)
+        elif isinstance(value, dict):
             for key, item in value.items():
+                self.spend_chars(len(key), mark)
                 self.marks.keys[(*target, key)] = self.marks.keys.get((*source, key), mark)
                 self.replay(item, (*source, key), (*target, key), mark)
         elif isinstance(value, list):
             for index, item in enumerate(value):
                 self.replay(item, (*source, index), (*target, index), mark)
+
+    def spend_chars(self, count: int, mark: Any) -> None:
+        self.alias_chars -= count
+        if self.alias_chars < 0:
+            raise YamlProblem(
+                Diagnostic(
+                    f"aliases expand to more than {MAX_ALIAS_CHARS:,} characters of text "
+                    "(a YAML alias bomb?); refusing to expand them",
+                    to_source(mark),
+                )
+            )
 
     def scalar(self, event: Any) -> Any:
         tag = event.tag
@@ -273,7 +303,7 @@ class _Builder:
                 return value  # quoted, or plain text no implicit type can start with
             tag = _resolve_plain(value)
         elif not tag.startswith(_PREFIX):
-            raise YamlProblem(Diagnostic(f"unsupported YAML tag {tag}", self.mark(event)))
+            raise YamlProblem(Diagnostic(f"unsupported YAML tag {_shown(tag)}", self.mark(event)))
         return self.construct(tag[len(_PREFIX) :], event)
 
     def construct(self, kind: str, event: Any) -> Any:
@@ -293,6 +323,11 @@ class _Builder:
             except ValueError:
                 pass
         raise YamlProblem(Diagnostic(f"cannot read {value!r} as YAML !!{kind}", self.mark(event)))
+
+
+def _shown(tag: str) -> str:
+    """A tag as written: ``!!python/object/apply:os.system`` rather than its full URI."""
+    return "!!" + tag[len(_PREFIX) :] if tag.startswith(_PREFIX) else tag
 
 
 def _resolve_plain(value: str) -> str:

@@ -40,7 +40,7 @@ class Diagnostic:
         if self.source is not None:
             parts.append(str(self.source))
         if self.address:
-            parts.append(self.address)
+            parts.append(_printable(self.address))
         prefix = "" if self.severity == "error" else "warning: "
         parts.append(prefix + self.message)
         return ": ".join(parts)
@@ -54,6 +54,13 @@ class Diagnostic:
             "address": self.address,
             "message": self.message,
         }
+
+
+def _printable(text: str) -> str:
+    """``text`` with control characters escaped (``\\n``), so a diagnostic stays one line."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 class AdaptivePlanError(Exception):

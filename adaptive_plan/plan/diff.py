@@ -23,9 +23,9 @@ from adaptive_plan.model.secrets import secret_names
 from adaptive_plan.model.snapshot import LiveState
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DraftChange:
-    """A change before the planner orders it and gives its steps ids and edges."""
+    """A change before the planner orders it and gives its steps ids and edges (built by keyword)."""
 
     address: Address
     kind: Kind
@@ -56,25 +56,26 @@ def diff_resources(
     """One draft change per address declared or live (live objects of unknown kinds are ignored).
 
     ``replace``: addresses (and everything within them) whose write-only values are re-sent.
+    A kind that needs other resources' facts for its warnings gathers them in ``Kind.link``.
     """
     result = DiffResult()
     for address, wanted in desired.items():
         kind = kinds[wanted.kind]
         actual = live.get(address)
         if actual is None:
-            result.changes.append(_create(kind, wanted, live))
+            result.changes.append(_create(kind, wanted))
         else:
             forced = any(address.is_within(target) for target in replace)
-            result.changes.append(_update(kind, wanted, actual, live, forced=forced))
+            result.changes.append(_update(kind, wanted, actual, forced=forced))
     for address, actual in live.resources.items():
         kind = kinds.get(actual.kind)
         if address in desired or kind is None:
             continue
-        _undeclared(result, manifest, desired, kind, actual, live)
+        _undeclared(result, manifest, desired, kind, actual)
     return result
 
 
-def _create(kind: Kind, wanted: Resource, live: LiveState) -> DraftChange:
+def _create(kind: Kind, wanted: Resource) -> DraftChange:
     attributes = tuple(
         _mark(AttrChange(path, None, value, sensitive=path in kind.write_only))
         for path, value in sorted(wanted.attrs.items())
@@ -86,11 +87,11 @@ def _create(kind: Kind, wanted: Resource, live: LiveState) -> DraftChange:
         desired=wanted,
         attributes=attributes,
         specs=tuple(kind.create_steps(wanted)),
-        warnings=tuple(kind.warnings(wanted, None, live)),
+        warnings=tuple(kind.warnings(wanted, None)),
     )
 
 
-def _update(kind: Kind, wanted: Resource, actual: Resource, live: LiveState, *, forced: bool) -> DraftChange:
+def _update(kind: Kind, wanted: Resource, actual: Resource, *, forced: bool) -> DraftChange:
     compared = list(kind.compare(wanted, actual))
     refusals = tuple(kind.cannot_apply(wanted, actual, compared))
     resendable = kind.write_only - kind.create_only
@@ -99,14 +100,20 @@ def _update(kind: Kind, wanted: Resource, actual: Resource, live: LiveState, *, 
         for path in sorted(wanted.attrs)
         if path in resendable
     ]
+    warnings = tuple(kind.warnings(wanted, actual))
     if not compared and not (forced and resent):
-        warnings = _warn(kind, wanted, actual, live)
-        return DraftChange(wanted.address, kind, Action.NOOP, wanted, actual, warnings=warnings)
+        return DraftChange(
+            address=wanted.address,
+            kind=kind,
+            action=Action.NOOP,
+            desired=wanted,
+            actual=actual,
+            warnings=warnings,
+        )
     every = compared + resent
     shown = tuple(_mark(line) for change in compared for line in expand(change)) + tuple(resent)
-    reason = "" if compared else "--replace: re-sending write-only values"
     if kind.requires_replace(compared):
-        return dataclasses.replace(_replace(kind, wanted, actual, live, shown), refusals=refusals)
+        return dataclasses.replace(_replace(kind, wanted, actual, shown, warnings), refusals=refusals)
     specs = tuple(kind.update_steps(wanted, actual, every))
     if not specs and not refusals and compared:  # nothing can send it: it would show on every plan
         refusals = (_unsendable(compared),)
@@ -118,22 +125,33 @@ def _update(kind: Kind, wanted: Resource, actual: Resource, live: LiveState, *, 
         actual=actual,
         attributes=shown,
         specs=specs,
-        reason=reason,
-        warnings=_warn(kind, wanted, actual, live),
+        reason="" if compared else "--replace: re-sending write-only values",
+        warnings=warnings,
         refusals=refusals,
     )
 
 
 def _replace(
-    kind: Kind, wanted: Resource, actual: Resource, live: LiveState, shown: tuple[AttrChange, ...]
+    kind: Kind,
+    wanted: Resource,
+    actual: Resource,
+    shown: tuple[AttrChange, ...],
+    warnings: tuple[str, ...],
 ) -> DraftChange:
     behaviour = kind.delete_behaviour
     if not behaviour.possible:
         instead = behaviour.note or "it cannot be deleted"
         forcing = ", ".join(change.path for change in shown if not change.sensitive)
         note = f"{forcing} can only change by a replacement, but {instead}: {keep_live_hint(shown)}"
-        return DraftChange(wanted.address, kind, Action.UPDATE, wanted, actual, shown, refusals=(note,))
-    specs = removal_steps(kind, actual) + tuple(kind.create_steps(wanted))
+        return DraftChange(
+            address=wanted.address,
+            kind=kind,
+            action=Action.UPDATE,
+            desired=wanted,
+            actual=actual,
+            attributes=shown,
+            refusals=(note,),
+        )
     forcing = ", ".join(change.path for change in shown if not change.sensitive)
     return DraftChange(
         address=wanted.address,
@@ -142,9 +160,9 @@ def _replace(
         desired=wanted,
         actual=actual,
         attributes=shown,
-        specs=specs,
+        specs=removal_steps(kind, actual) + tuple(kind.create_steps(wanted)),
         reason=f"{forcing} cannot be changed in place" if forcing else "must be replaced",
-        warnings=_warn(kind, wanted, actual, live),
+        warnings=warnings,
     )
 
 
@@ -154,29 +172,35 @@ def _undeclared(
     desired: Mapping[Address, Resource],
     kind: Kind,
     actual: Resource,
-    live: LiveState,
 ) -> None:
     parent = actual.address.parent
     if kind.unlisted(actual):
         return
     if kind.ownership == "exclusive":
         if parent is not None and kind.managed_children(manifest, parent):
-            result.changes.append(_delete(kind, actual, live, f"not in the list {parent} declares"))
+            result.changes.append(_delete(kind, actual, f"not in the list {parent} declares"))
     elif kind.ownership == "prune":
         if parent is not None and parent not in desired:
             return
         if kind.pruned(manifest, actual):
-            result.changes.append(_delete(kind, actual, live, "not declared in the manifests; prune is on"))
+            result.changes.append(_delete(kind, actual, "not declared in the manifests; prune is on"))
         else:
             result.unmanaged.append(actual.address)
 
 
-def _delete(kind: Kind, actual: Resource, live: LiveState, why: str) -> DraftChange:
+def _delete(kind: Kind, actual: Resource, why: str) -> DraftChange:
     behaviour = kind.delete_behaviour
     if not behaviour.possible:
         instead = behaviour.note or "it cannot be deleted"
         note = f"{actual.address} is {why}, but {instead}; it is left in place"
-        return DraftChange(actual.address, kind, Action.NOOP, None, actual, reason=note, warnings=(note,))
+        return DraftChange(
+            address=actual.address,
+            kind=kind,
+            action=Action.NOOP,
+            actual=actual,
+            reason=note,
+            warnings=(note,),
+        )
     present = sorted((path, value) for path, value in actual.attrs.items() if value is not None)
     attributes = tuple(_mark(AttrChange(path, value, None)) for path, value in present)
     return DraftChange(
@@ -187,7 +211,7 @@ def _delete(kind: Kind, actual: Resource, live: LiveState, why: str) -> DraftCha
         attributes=attributes,
         specs=removal_steps(kind, actual),
         reason=f"{why}; {behaviour.note}" if behaviour.note else why,
-        warnings=tuple(kind.warnings(None, actual, live)),
+        warnings=tuple(kind.warnings(None, actual)),
         withdraws_access=behaviour.withdraws_access,
     )
 
@@ -201,10 +225,6 @@ def removal_steps(kind: Kind, actual: Resource) -> tuple[StepSpec, ...]:
 def _unsendable(changes: list[AttrChange]) -> str:
     paths = ", ".join(change.path for change in changes)
     return f"the API has no call that changes {paths}: {keep_live_hint(changes)}"
-
-
-def _warn(kind: Kind, wanted: Resource, actual: Resource, live: LiveState) -> tuple[str, ...]:
-    return tuple(kind.warnings(wanted, actual, live))
 
 
 def _mark(change: AttrChange) -> AttrChange:

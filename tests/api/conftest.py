@@ -33,6 +33,8 @@ def _reset(emu) -> None:
     emu.faults.clear()
     emu.faults.throttle_rate = emu.faults.error_rate = emu.faults.drop_after_commit_rate = 0.0
     emu.faults.latency_ms = 0.0
+    emu.faults.max_in_flight = 0
+    emu.faults.retry_after_s = 1.0
     emu.stats.reset()
 
 

@@ -124,7 +124,7 @@ def test_detach_warns_when_it_deletes_the_model_from_storage(client, sdk, projec
     manifest = load(tmp_path, _project_yaml(project, f"model: {external}"))
     converge(client, KIND, manifest)
     actual = live_of(client, KIND)[_address(project, external)]
-    (warning,) = KIND.warnings(None, actual, None)
+    (warning,) = KIND.warnings(None, actual)
     assert f"detach deletes model {external} from storage" in warning
     assert [step.verb for step in KIND.delete_steps(actual)] == ["detach"]
     run_steps(client, KIND.delete_steps(actual))
@@ -143,7 +143,7 @@ def test_no_warning_when_bound_elsewhere_or_published(client, sdk, project, uniq
     live = live_of(client, KIND)
     shared, published = live[_address(project, external)], live[_address(project, "qwen3-8b")]
     assert shared.identity["bound_elsewhere"] == [other]
-    assert KIND.warnings(None, shared, None) == [] and KIND.warnings(None, published, None) == []
+    assert KIND.warnings(None, shared) == [] and KIND.warnings(None, published) == []
     run_steps(client, KIND.delete_steps(shared))
     assert sdk.models.get(external) is not None
 

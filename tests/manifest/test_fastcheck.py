@@ -7,17 +7,19 @@ import random
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import pytest
 
 from adaptive_plan.kinds import section_kinds
 from adaptive_plan.manifest.fastcheck import compile_schema
 from adaptive_plan.manifest.load import load_manifests
+from adaptive_plan.manifest.patterns import Validator
 from adaptive_plan.manifest.schema import manifest_schema
 from adaptive_plan.model.secrets import redact
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-MUTATIONS: list[Any] = [None, True, 0, 1.5, -1, "", "x", "Bad Key", [], [1], {}, {"unknown": 1}, "open_ai", 1]
+MUTATIONS: list[Any] = [
+    None, True, 0, 1.5, -1, "", "x", "Bad Key", "key\n", [], [1], {}, {"unknown": 1}, "open_ai", 1
+]
 
 
 def _documents() -> list[Any]:
@@ -68,11 +70,11 @@ def _units() -> list[tuple[Any, Any, Any]]:
     schema = manifest_schema()
     units: list[tuple[Any, Any, Any]] = []
     for document in _documents():
-        units.append((compile_schema(schema), jsonschema.Draft202012Validator(schema), document))
+        units.append((compile_schema(schema), Validator(schema), document))
         for section, kind in section_kinds(None).items():
             ref = f"#/$defs/{kind.name}"
             wrapper = {"$schema": schema["$schema"], "$defs": schema["$defs"], "$ref": ref}
-            fast, slow = compile_schema(wrapper), jsonschema.Draft202012Validator(wrapper)
+            fast, slow = compile_schema(wrapper), Validator(wrapper)
             units.extend((fast, slow, item) for item in document.get(section, []))
     return units
 

@@ -3,12 +3,18 @@ enums taken from the API reference."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from adaptive_plan.manifest.fastcheck import compile_schema
+from adaptive_plan.manifest.patterns import Validator
 from adaptive_plan.manifest.schema import manifest_schema
 
 
@@ -84,3 +90,44 @@ def test_grader_variants_cover_every_api_grader_type() -> None:
     grader = manifest_schema()["$defs"]["grader"]
     variants = [branch["required"][0] for branch in grader["oneOf"]]
     assert [v.upper() for v in variants] == ["JUDGE", "PREBUILT", "REMOTE", "CUSTOM", "FUNCTION"]
+
+
+def _patterns(node: object) -> set[str]:
+    if isinstance(node, dict):
+        found = {node["pattern"]} if isinstance(node.get("pattern"), str) else set()
+        return found.union(*(_patterns(value) for value in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_patterns(value) for value in node))
+    return set()
+
+
+PATTERNS = sorted(_patterns(manifest_schema()))
+
+
+def test_the_schema_has_patterns_to_check() -> None:
+    assert len(PATTERNS) >= 6
+
+
+@pytest.mark.parametrize("pattern", PATTERNS)
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@given(data=st.data())
+def test_every_schema_pattern_reads_a_trailing_newline_as_ecma(pattern: str, data: st.DataObject) -> None:
+    """ECMA ``$`` is the end of input; Python's also matches before a final newline. For every
+    pattern both validators (fast check and jsonschema) must agree with ``re.fullmatch`` of the
+    pattern's body (the ECMA meaning of ``^...$``) on ``VALID + "\\n"`` and friends."""
+    assert pattern.startswith("^") and pattern.endswith("$"), pattern
+    fast, slow = compile_schema({"pattern": pattern}), Validator({"pattern": pattern})
+    valid = data.draw(st.from_regex(pattern[1:-1], fullmatch=True))
+    assert fast(valid) and slow.is_valid(valid), (pattern, valid)
+    for other in (valid + "\n", valid + "\n\n", "\n" + valid):
+        ecma = re.fullmatch(pattern[1:-1], other) is not None
+        assert fast(other) is ecma and slow.is_valid(other) is ecma, (pattern, other)
+
+
+def test_a_key_with_a_trailing_newline_is_refused(tmp_path: Path) -> None:
+    from tests.manifest.helpers import validate, write
+
+    file = write(tmp_path, "m.yaml", 'version: 1\nteams: [{key: "ml\\n", name: ML}]\n')
+    result = validate(str(file))
+    assert result.exit_code == 1
+    assert f"{file}:2:15: team.ml\\n: 'ml\\n' is not a valid key" in result.output, result.output

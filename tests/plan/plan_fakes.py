@@ -70,13 +70,12 @@ class FakeKind(Kind):
     def _spec(self, verb: str, resource: Resource, extra: dict[str, Any] | None = None) -> StepSpec:
         if "shared_call" in resource.attrs:  # e.g. a share: one call with the project's full list
             variables = {"shares": resource.attrs["shared_call"]}
-            return StepSpec(
-                "share", "mutation ShareProject($shares: JSON) { shareProject(shares: $shares) }", variables
-            )
+            document = "mutation ShareProject($shares: JSON) { shareProject(shares: $shares) }"
+            return StepSpec("share", "ShareProject", document, variables)
         operation = f"{verb.capitalize()}{self.name.capitalize()}"
         document = f"mutation {operation}($key: String!, $input: JSON) {{ {operation}(key: $key) }}"
         variables = {"key": str(resource.address), "input": dict(resource.attrs), **(extra or {})}
-        return StepSpec(verb, document, variables)
+        return StepSpec(verb, operation, document, variables)
 
 
 def manifest(*entries: dict[str, Any], **top: Any) -> Manifest:

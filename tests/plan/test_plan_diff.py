@@ -182,7 +182,7 @@ def test_secret_in_a_plain_attribute_is_marked_sensitive() -> None:
 
 def test_kind_warnings_reach_the_change() -> None:
     class Warned(FakeKind):
-        def warnings(self, desired, actual, live):
+        def warnings(self, desired, actual):
             return [f"detaching {actual.address} deletes it"] if desired is None else []
 
     kinds = standard_kinds(deployment=Warned("deployment", parent="project"))

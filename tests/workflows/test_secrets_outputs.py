@@ -4,6 +4,7 @@ refusals. The canaries do reach the emulator, so the check is not vacuous."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -55,11 +56,18 @@ def assert_no_canary(label: str, text: str) -> None:
 
 
 def emulator_holds_canaries(emu) -> bool:
-    """The server got the values: integrations keep theirs, model API keys are kept as blobs."""
+    """The server got the values: it keeps only their sha256 (integrations' ``secretDigests``,
+    model API keys as blobs), never the values themselves."""
+    sent = {
+        "https://hooks.example/" + CANARIES["WF_SECRET_HOOK"],
+        "Bearer " + CANARIES["WF_SECRET_CRM"],
+        CANARIES["WF_SECRET_OPENAI"],
+    }
     stored = json.dumps(emu.store.list("integration"), default=str)
     for model in emu.store.list("model"):
         stored += (emu.store.get_blob(f"secret:model:{model['id']}") or b"").decode()
-    return all(value in stored for value in CANARIES.values())
+    digests = {hashlib.sha256(value.encode()).hexdigest() for value in sent}
+    return all(d in stored for d in digests) and not any(v in stored for v in CANARIES.values())
 
 
 def test_canaries_never_appear_in_any_output(run, emu, tmp_path: Path, sfx: str) -> None:

@@ -68,7 +68,7 @@ def command(
 
         adaptive-plan apply plan.json --auto-approve
     """
-    connection = Connection(url, api_key, local)
+    connection = Connection(url, api_key, local, parallelism)
     run = _Run(auto_approve, parallelism, wait_timeout, output.use_color(no_color))
     saved_path = _saved_plan_path(paths)
     if saved_path is not None:

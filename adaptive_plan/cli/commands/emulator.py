@@ -21,6 +21,9 @@ from adaptive_plan.emulator.server import Faults, start_emulator
 @click.option("--throttle-rate", default=0.0, type=float, help="Share answered with HTTP 429 + Retry-After.")
 @click.option("--retry-after", default=1.0, type=float, help="Retry-After seconds sent with 429.")
 @click.option(
+    "--max-in-flight", default=0, type=int, help="Answer 429 + Retry-After beyond this many requests at once."
+)
+@click.option(
     "--drop-after-commit-rate", default=0.0, type=float, help="Share of mutations that commit, then drop."
 )
 @click.option("--seed", default=None, type=int, help="Seed for the random faults.")
@@ -34,6 +37,7 @@ def command(
     error_rate: float,
     throttle_rate: float,
     retry_after: float,
+    max_in_flight: int,
     drop_after_commit_rate: float,
     seed: int | None,
 ) -> None:
@@ -48,6 +52,7 @@ def command(
         error_rate=error_rate,
         throttle_rate=throttle_rate,
         retry_after_s=retry_after,
+        max_in_flight=max_in_flight,
         drop_after_commit_rate=drop_after_commit_rate,
         seed=seed,
     )

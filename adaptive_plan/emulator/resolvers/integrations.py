@@ -2,12 +2,15 @@
 
 Stored shape: ``{id teamId name provider connection notificationSettings deliveryPolicy
 enabled createdAt}``, scope = team id, no key (integrations are identified by id only).
-Secret connection fields are stored but always returned masked (``****`` plus the last four
-characters when the value is long enough); SMTP ``toEmails`` has no output at all.
+Secret connection fields are returned masked (``****`` plus the last four characters when the
+value is long enough), as the real API does, and only that masked form is stored, so the
+emulator's database (``--local``'s ``.adaptive-plan/local.db``) never holds a secret value.
+SMTP ``toEmails`` has no output at all.
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from adaptive_plan.emulator.resolvers.common import (
@@ -51,13 +54,29 @@ def _provider(name: str) -> dict:
     return {**found, "allowedScopes": ALLOWED_SCOPES}
 
 
-def _connection(provider: str, connection: dict) -> dict:
+def _connection(provider: str, connection: dict) -> tuple[dict, dict[str, str]]:
+    """The connection as stored and read back (each secret field in its masked form), and the
+    sha256 of each secret value received (``secretDigests``: never returned, for tests)."""
     given = {k: v for k, v in connection.items() if v is not None}
     if list(given) != [_MEMBER[provider]]:
         raise ApiError(
             f"Invalid input: connection must hold exactly '{_MEMBER[provider]}' for provider {provider}"
         )
-    return dict(given[_MEMBER[provider]])
+    stored = dict(given[_MEMBER[provider]])
+    digests: dict[str, str] = {}
+    for secret in _SECRETS[provider]:
+        if stored.get(secret) is not None:
+            digests[secret] = digest(stored[secret])
+        stored[secret] = mask(stored.get(secret))
+    if provider == "webhook":
+        headers = {str(k): str(v) for k, v in (stored.get("headers") or {}).items()}
+        digests.update({f"headers.{k}": digest(v) for k, v in headers.items()})
+        stored["headers"] = {k: mask(v) for k, v in headers.items()}
+    return stored, digests
+
+
+def digest(value: str) -> str:
+    return hashlib.sha256(str(value).encode()).hexdigest()
 
 
 @R.query
@@ -96,12 +115,12 @@ def createIntegration(_: Any, info: Any, team: str, input: dict) -> dict:
         "teamId": owner["id"],
         "name": input["name"],
         "provider": input["provider"],
-        "connection": _connection(input["provider"], config["connection"]),
         "notificationSettings": config.get("notificationSettings"),
         "deliveryPolicy": config.get("deliveryPolicy") or DEFAULT_DELIVERY_POLICY,
         "enabled": True,
         "createdAt": now_ms(),
     }
+    data["connection"], data["secretDigests"] = _connection(input["provider"], config["connection"])
     return context.store.insert("integration", data, scope=owner["id"])
 
 
@@ -117,7 +136,7 @@ def updateIntegration(_: Any, info: Any, id: str, input: dict) -> dict:
             found[name] = input[name]
     config = input.get("config") or {}
     if config.get("connection") is not None:
-        found["connection"] = _connection(found["provider"], config["connection"])
+        found["connection"], found["secretDigests"] = _connection(found["provider"], config["connection"])
     for name in ("notificationSettings", "deliveryPolicy"):
         if config.get(name) is not None:
             found[name] = config[name]
@@ -147,11 +166,7 @@ def integration_capabilities(found: dict, info: Any) -> list[str]:
 
 @R.field("Integration", "config")
 def integration_config(found: dict, info: Any) -> dict:
-    provider_name, connection = found["provider"], dict(found["connection"])
-    for secret in _SECRETS[provider_name]:
-        connection[secret] = mask(connection.get(secret))
-    if provider_name == "webhook":
-        connection["headers"] = {k: mask(str(v)) for k, v in (connection.get("headers") or {}).items()}
+    provider_name, connection = found["provider"], dict(found["connection"])  # secrets stored masked
     connection.pop("toEmails", None)
     connection["__typename"] = _TYPENAME[provider_name]
     return {

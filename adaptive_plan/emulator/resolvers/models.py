@@ -2,11 +2,13 @@
 publish, compute config, terminate and delete.
 
 Stored shape: ``seed.new_model(...)`` plus ``id key name createdAt``; an external model's API
-key is kept in a blob (``secret:model:<id>``) and never returned (``harmonyUrl`` masks it).
+key is kept only as its sha256 in a blob (``secret:model:<id>``) and never returned
+(``harmonyUrl`` masks it).
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from adaptive_plan.emulator.resolvers.common import (
@@ -183,7 +185,8 @@ def addExternalModel(_: Any, info: Any, input: dict) -> dict:
         computeConfig=None,
         externalProviderData=external,
     )
-    context.store.put_blob(f"secret:model:{created['id']}", member["apiKey"].encode())
+    digest = hashlib.sha256(member["apiKey"].encode()).hexdigest()  # never the key itself
+    context.store.put_blob(f"secret:model:{created['id']}", digest.encode())
     return created
 
 

@@ -1,0 +1,93 @@
+"""Benchmark: cold apply at each ``--parallelism``, and against a rate-limited server with the
+adaptive (AIMD) concurrency window versus a fixed one.
+
+1. The curve: for each parallelism (1 4 10 32 64), a fresh emulator with 20 ms of latency,
+   ``adaptive-plan apply --auto-approve --parallelism P`` of the same generated estate
+   (``_generate.py``), then ``plan`` (must say *No changes*). Reported: wall time, requests
+   and the connections the client opened (a pool smaller than the parallelism reconnects).
+2. Throttling: the emulator answers 429 (``Retry-After: 1``) beyond ``--limit`` requests in
+   flight (``Faults.max_in_flight``), and then, separately, to a random ``--throttle-rate``
+   share of requests. The same apply through the library (``_apply_fixed.py``) with the
+   adaptive window and with ``--fixed`` (retries only), both at ``--parallelism 32``.
+   Reported: wall time, requests, and how many were throttled.
+
+Every apply must complete and every check plan say *No changes*, else the script fails.
+
+    python benchmarks/bench_parallelism.py [--size 1000] [--parallelism 1 4 10 32 64]
+        [--latency-ms 20] [--limit 8] [--throttle-rate 0.02]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+from _generate import write_tree
+from _harness import HERE, NO_CHANGES, Run, cli, expect, load_line, markdown_table, measure
+
+from adaptive_plan.emulator.faults import Faults
+from adaptive_plan.emulator.resolvers import build_schema
+from adaptive_plan.emulator.server import run_emulator
+
+
+def curve(root: Path, size: int, latency_ms: float, levels: list[int]) -> list[list[str]]:
+    rows = []
+    for level in levels:
+        with run_emulator(faults=Faults(latency_ms=latency_ms)) as emulator:
+            argv = cli("apply", root, emulator, "--auto-approve", "--parallelism", str(level))
+            run = expect(measure(argv, emulator), f"apply --parallelism {level}", says="Apply complete")
+            expect(measure(cli("plan", root, emulator), emulator), f"plan after --parallelism {level}",
+                   says=NO_CHANGES)
+        rows.append([str(level), f"{run.wall:.2f}", str(run.requests), str(run.connections),
+                     f"{size / run.wall:.0f}"])
+    return rows
+
+
+def throttled(root: Path, latency_ms: float, faults: dict, label: str, parallelism: int) -> list[list[str]]:
+    rows = []
+    for fixed in (False, True):
+        with run_emulator(faults=Faults(latency_ms=latency_ms, **faults)) as emulator:
+            argv = [sys.executable, str(HERE / "_apply_fixed.py"), str(root), "--url", emulator.url,
+                    "--api-key", emulator.api_key, "--parallelism", str(parallelism)]
+            window = "fixed" if fixed else "adaptive (AIMD)"
+            run: Run = expect(measure(argv + (["--fixed"] if fixed else []), emulator),
+                              f"{label}, {window}", says="Apply complete")
+            refused = emulator.faults.throttled
+            emulator.faults.max_in_flight, emulator.faults.throttle_rate = 0, 0.0
+            expect(measure(cli("plan", root, emulator), emulator), f"plan after {label}, {window}",
+                   says=NO_CHANGES)
+        rows.append([label, window, str(parallelism), f"{run.wall:.2f}", str(run.requests), str(refused)])
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=1000)
+    parser.add_argument("--parallelism", type=int, nargs="+", default=[1, 4, 10, 32, 64])
+    parser.add_argument("--latency-ms", type=float, default=20.0)
+    parser.add_argument("--limit", type=int, default=8, help="the server's requests in flight")
+    parser.add_argument("--throttle-rate", type=float, default=0.02)
+    parser.add_argument("--keep", type=Path)
+    args = parser.parse_args()
+    root = (args.keep or Path(tempfile.mkdtemp(prefix="bench-parallelism-"))) / f"n{args.size}"
+    write_tree(args.size, root)
+    build_schema()
+    before = load_line()
+    rows = curve(root, args.size, args.latency_ms, args.parallelism)
+    limited = throttled(root, args.latency_ms, {"max_in_flight": args.limit},
+                        f"at most {args.limit} in flight", 32)
+    random = throttled(root, args.latency_ms, {"throttle_rate": args.throttle_rate, "seed": 7},
+                       f"{args.throttle_rate:.0%} at random", 32)
+    print(f"before: {before}\nafter:  {load_line()}\nPython {sys.version.split()[0]}")
+    print(f"cold apply of {args.size:,} resources, {args.latency_ms:g} ms latency per request")
+    print(markdown_table(["--parallelism", "wall s", "requests", "connections", "resources/s"], rows))
+    print()
+    print("429 with Retry-After: 1")
+    columns = ["server", "window", "ceiling", "wall s", "requests", "throttled"]
+    print(markdown_table(columns, limited + random))
+
+
+if __name__ == "__main__":
+    main()
