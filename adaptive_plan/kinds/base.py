@@ -263,6 +263,13 @@ class Kind:
         """
         return []
 
+    def side_effects(self, live: LiveState) -> Mapping[Address, Mapping[str, str]]:
+        """Attributes of *other* resources that this kind's live objects changed on the server's
+        own initiative: address -> attribute -> why (a finished ``auto_deploy`` AB test made its
+        winner the project's default model). The plan gives the reason with that drift, so it
+        is explained instead of looking like someone's hand edit. Default: none."""
+        return {}
+
     # --- export -------------------------------------------------------------
     def to_manifest(self, resource: Resource) -> dict[str, Any]:
         """The manifest entry that declares this live ``resource`` (the reverse of ``desired``).

@@ -9,7 +9,8 @@ only ``model`` and ``kinds``.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+import dataclasses
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from adaptive_plan.kinds.base import Kind, StepSpec
@@ -55,6 +56,7 @@ def diff_resources(
     A kind that needs other resources' facts for its warnings gathers them in ``Kind.link``.
     """
     result = DiffResult()
+    effects = side_effects(kinds.values(), live)
     for address, wanted in desired.items():
         kind = kinds[wanted.kind]
         actual = live.get(address)
@@ -62,13 +64,32 @@ def diff_resources(
             result.changes.append(_create(kind, wanted))
         else:
             forced = any(address.is_within(target) for target in replace)
-            result.changes.append(_update(kind, wanted, actual, forced=forced))
+            change = _update(kind, wanted, actual, forced=forced)
+            result.changes.append(_explained(change, effects.get(address, {})))
     for address, actual in live.resources.items():
         kind = kinds.get(actual.kind)
         if address in desired or kind is None:
             continue
         _undeclared(result, manifest, desired, kind, actual)
     return result
+
+
+def side_effects(kinds: Iterable[Kind], live: LiveState) -> dict[Address, dict[str, str]]:
+    """Every kind's ``side_effects``, merged: address -> attribute -> explanation."""
+    merged: dict[Address, dict[str, str]] = {}
+    for kind in kinds:
+        for address, attributes in kind.side_effects(live).items():
+            merged.setdefault(address, {}).update(attributes)
+    return merged
+
+
+def _explained(change: DraftChange, effects: Mapping[str, str]) -> DraftChange:
+    """An update whose changed attributes the server itself changed says why, as its reason."""
+    paths = dict.fromkeys(attribute.path.split(".")[0] for attribute in change.attributes)
+    why = [effects[path] for path in paths if path in effects]
+    if change.action is Action.NOOP or not why:
+        return change
+    return dataclasses.replace(change, reason="; ".join([*why, *([change.reason] if change.reason else [])]))
 
 
 def _create(kind: Kind, wanted: Resource) -> DraftChange:
