@@ -22,7 +22,7 @@ from adaptive_plan.manifest.load import LoadResult, load_manifests
 from adaptive_plan.model.errors import ConfigError, Diagnostic
 from adaptive_plan.model.plan import Plan
 from adaptive_plan.model.snapshot import LiveState
-from adaptive_plan.plan.planner import PlanOptions, make_plan
+from adaptive_plan.plan.planner import PlanOptions, collect_desired, make_plan
 
 
 @dataclass(frozen=True)
@@ -75,6 +75,6 @@ def load(inputs: Inputs, mode: str) -> LoadResult:
 
 def plan_against(client: AdaptiveClient, loaded: LoadResult, options: PlanOptions) -> Planned:
     """Read live state and make the plan for already-loaded manifests."""
-    live = read_live_state(client, KINDS)
+    live = read_live_state(client, KINDS, declared=collect_desired(loaded.manifest, KINDS))
     plan = make_plan(loaded.manifest, live, KINDS, options)
     return Planned(plan=plan, live=live, warnings=list(loaded.warnings), target_url=client.url)

@@ -30,8 +30,8 @@ from graphql import (
 from adaptive_plan.emulator.faults import Decision, Faults
 from adaptive_plan.emulator.multipart import MultipartError, parse_graphql_multipart
 from adaptive_plan.emulator.resolvers import build_schema
-from adaptive_plan.emulator.resolvers.common import ApiError, Context
 from adaptive_plan.emulator.resolvers.ab_campaigns import settle as settle_campaigns
+from adaptive_plan.emulator.resolvers.common import ApiError, Context
 from adaptive_plan.emulator.resolvers.datasets import abort_upload, put_part, start_upload
 from adaptive_plan.emulator.resolvers.recipes import recipe_files
 from adaptive_plan.emulator.resolvers.teams_roles_users import permissions_of, user_for_key

@@ -68,6 +68,7 @@ class StepSpec:
     document: str
     variables: dict[str, Any] = field(default_factory=dict)
     uploads: dict[str, str] = field(default_factory=dict)
+    chunked: tuple[str, ...] = ()
     idempotent: bool = True
     probe: Poll | None = None
     poll: Poll | None = None
@@ -83,11 +84,14 @@ class LiveData:
     ``per_scope["project"]["support-bot"]["recipes"]``.
     ``downloads``: REST path -> response body, for the paths kinds asked for through
     ``Kind.live_downloads``; None when the object was gone by then.
+    ``declared``: the addresses the manifests declare (empty when the reader was not told),
+    for kinds that download content only for what the manifests manage (datasets).
     """
 
     first: Mapping[str, Any]
     per_scope: Mapping[str, Mapping[str, Mapping[str, Any]]] = field(default_factory=dict)
     downloads: Mapping[str, bytes | None] = field(default_factory=dict)
+    declared: frozenset[Address] = frozenset()
 
     def scoped(self, scope: Scope, alias: str) -> dict[str, Any]:
         """scope key -> this kind's result for it."""
@@ -140,6 +144,8 @@ class Kind:
     server to parse and validate). "" sends the selection inline.
     ``catalog``: the ``LiveState.catalog`` entry that lists the keys of this kind's top-level
     live objects (``models``), for references checked against the instance; "" for none.
+    ``export_by_default``: False for kinds ``export`` writes only when ``--kind`` names them
+    (datasets: data the team chooses to keep in git, never downloaded unasked).
     """
 
     name: ClassVar[str] = ""
@@ -156,6 +162,7 @@ class Kind:
     scoped_type: ClassVar[str] = ""
     catalog: ClassVar[str] = ""
     delete_behaviour: ClassVar[DeleteBehaviour] = DeleteBehaviour()
+    export_by_default: ClassVar[bool] = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

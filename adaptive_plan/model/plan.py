@@ -83,6 +83,8 @@ class Step:
     ``document``/``operation``/``variables``: the GraphQL request; variables may hold
     ``Sensitive`` values, resolved only when the request is sent.
     ``uploads``: variable path (``file``) -> local file or directory to upload (zipped if a dir).
+    ``chunked``: the upload variables sent through the REST upload session instead (a large
+    dataset, ADAPTIVE_API.md §1.4): apply sends the file in parts and puts the session id there.
     ``after``: ids of the steps that must finish first.
     ``idempotent``: safe to re-send when the outcome is unknown; otherwise apply re-reads
     with ``probe`` (a document whose non-empty ``data`` means the create already happened).
@@ -96,6 +98,7 @@ class Step:
     document: str
     variables: dict[str, Any] = field(default_factory=dict)
     uploads: dict[str, str] = field(default_factory=dict)
+    chunked: tuple[str, ...] = ()
     after: tuple[str, ...] = ()
     idempotent: bool = True
     probe: Poll | None = None
@@ -183,7 +186,9 @@ def _step_from_dict(data: dict[str, Any]) -> Step:
         return Poll(**{**value, "until": tuple(value["until"]), "fail_on": tuple(value["fail_on"])})
 
     after = tuple(data["after"])
-    return Step(**{**data, "after": after, "probe": poll(data["probe"]), "poll": poll(data["poll"])})
+    chunked = tuple(data.get("chunked", ()))
+    probe, waits = poll(data["probe"]), poll(data["poll"])
+    return Step(**{**data, "after": after, "chunked": chunked, "probe": probe, "poll": waits})
 
 
 def _to_json(value: Any) -> Any:
