@@ -301,19 +301,22 @@ def _definition_changes(desired: Resource, actual: Resource) -> list[AttrChange]
 
 
 def _refs(project: Address, entry: dict[str, Any], declared: dict[str, Any]) -> Iterator[Address]:
-    """The project's deployments it compares, and its metric: a declared project metric, or the
-    grader that creates it (a grader's metric is the grader's, not a metric resource)."""
+    """The project's deployments it compares, and its metric when the manifests make it: a
+    declared project metric, or the grader that creates it. A metric made otherwise (by a grader
+    the manifests do not declare, or by hand) is the server's to check at apply."""
     for model in sorted(set(entry.get("models") or [])):
         yield Address("model", str(model), project)
     metric = entry.get("metric")
-    if not isinstance(metric, str):
-        return
     graders = sorted(
         str(grader.get("key"))
         for grader in declared.get("graders") or []
         if isinstance(grader, dict) and _grader_metric(grader) == metric
     )
-    yield project.child("grader", graders[0]) if graders else project.child("metric", metric)
+    metrics = {m.get("key") for m in declared.get("metrics") or [] if isinstance(m, dict)}
+    if graders:
+        yield project.child("grader", graders[0])
+    elif metric in metrics:
+        yield project.child("metric", str(metric))
 
 
 def _grader_metric(grader: dict[str, Any]) -> Any:
