@@ -32,7 +32,7 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
-from adaptive_plan.kinds._shared import create, project_entries, step
+from adaptive_plan.kinds._shared import create, grader_metric_key, project_entries, step
 from adaptive_plan.kinds.base import DeleteBehaviour, Kind, LiveData, StepSpec
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.errors import PlanError
@@ -310,21 +310,13 @@ def _refs(project: Address, entry: dict[str, Any], declared: dict[str, Any]) -> 
     graders = sorted(
         str(grader.get("key"))
         for grader in declared.get("graders") or []
-        if isinstance(grader, dict) and _grader_metric(grader) == metric
+        if isinstance(grader, dict) and grader_metric_key(grader) == metric
     )
     metrics = {m.get("key") for m in declared.get("metrics") or [] if isinstance(m, dict)}
     if graders:
         yield project.child("grader", graders[0])
     elif metric in metrics:
         yield project.child("metric", str(metric))
-
-
-def _grader_metric(grader: dict[str, Any]) -> Any:
-    """The key of the metric a grader creates: the one it names, its inline metric's, or its own."""
-    metric = grader.get("metric")
-    if isinstance(metric, dict):
-        return metric.get("key", grader.get("key"))
-    return grader.get("key") if metric is None else metric
 
 
 def _declared_default(project: dict[str, Any]) -> str | None:

@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from adaptive_plan.kinds import TOP_SECTIONS
 from adaptive_plan.manifest import secrets_check
+from adaptive_plan.manifest.ab_tests import check_ab_tests
 from adaptive_plan.manifest.addresses import iter_resources
 from adaptive_plan.manifest.checks import check_rules
 from adaptive_plan.manifest.datasets import load_datasets
@@ -104,6 +105,7 @@ def _load(
     collector.document = merged  # addresses in messages name every entry, even a rejected one
     document = _accepted(merged, rejected)
     check_rules(document, collector)
+    check_ab_tests(document, collector, offline=mode == "validate")
     if mode == "validate":  # plan and apply check references against live state instead
         check_references(document, collector)
     roots = {f.path: f.root for f in files}
