@@ -35,6 +35,7 @@ _PATTERN_HINTS = {
     "^[^@\\s]+@[^@\\s]+$": "is not an email address",
     "^[^/]+$": "must not contain '/'",
     "^[A-Za-z_][A-Za-z0-9_]*$": "is not a valid variable name: use letters, digits and '_'",
+    "^https?://[^\\s/]+\\S*$": "is not an http(s) URL",
 }
 
 # (path, mark-of-key?, message) for each problem found
