@@ -17,7 +17,7 @@ The API has no update and no delete, and a cancelled or finished test keeps its 
   test holds is a plan-time error.
 
 A finished test with ``auto_deploy`` made its winner the project's default model on the
-server's own initiative; ``side_effects`` says so, and the deployments' ``default`` drift is
+server's own initiative; ``drift_reasons`` says so, and the deployments' ``default`` drift is
 explained by the test instead of appearing unexplained.
 
 Normalisation: every definition field is compared with the API's defaults filled in
@@ -99,6 +99,7 @@ def _percent(split: Any) -> str:
 
 class AbTestKind(Kind):
     name = "ab_test"
+    section = "ab_tests"
     parent = "project"
     ownership = "prune"
     delete_behaviour = DeleteBehaviour(True, "AB tests are cancelled, not deleted, and the key stays taken")
@@ -232,17 +233,20 @@ class AbTestKind(Kind):
             return _cancelling(actual)
         return _declared_but_finished(desired, actual)
 
-    def side_effects(self, live: LiveState) -> dict[Address, dict[str, str]]:
-        """The default model a finished ``auto_deploy`` test promoted, per project: every
-        deployment's ``default`` there is explained by the latest such test."""
+    def drift_reasons(self, live: LiveState) -> dict[Address, dict[str, str]]:
+        """A declared test cancelled outside adaptive-plan (its ``status`` drift), and the default
+        model a finished ``auto_deploy`` test promoted: every deployment's ``default`` in its
+        project is explained by the latest such test."""
+        effects: dict[Address, dict[str, str]] = {}
         latest: dict[str, Resource] = {}
         for test in live.of_kind(self.name):
+            if test.attrs.get("status") == "cancelled":
+                effects[test.address] = {"status": _cancelled(test)}
             if test.attrs.get("status") == "done" and test.attrs.get("auto_deploy"):
                 project = test.identity["project"]
                 ended = test.identity.get("end") or 0
                 if project not in latest or ended > (latest[project].identity.get("end") or 0):
                     latest[project] = test
-        effects: dict[Address, dict[str, str]] = {}
         for deployment in live.of_kind("deployment"):
             parent = deployment.address.parent
             test = latest.get(parent.key) if parent is not None else None
@@ -354,6 +358,14 @@ def _cancelling(actual: Resource) -> list[str]:
     return [line]
 
 
+def _cancelled(test: Resource) -> str:
+    return (
+        f"AB test {test.address.key} was cancelled on {_date(test.identity.get('end'))}, outside "
+        "adaptive-plan; a cancelled test cannot be restarted and its key stays taken: remove it from the "
+        "manifests, or declare a new key to run it again"
+    )
+
+
 def _declared_but_finished(desired: Resource, actual: Resource) -> list[str]:
     status, key = actual.attrs.get("status"), desired.address.key
     if status in RUNNING:
@@ -361,11 +373,7 @@ def _declared_but_finished(desired: Resource, actual: Resource) -> list[str]:
     differs = [change.path for change in _definition_changes(desired, actual)]
     also = f" (the manifests also differ from it in {', '.join(differs)})" if differs else ""
     if status == "cancelled":
-        return [
-            f"AB test {key} was cancelled on {_date(actual.identity.get('end'))}, outside "
-            f"adaptive-plan{also}; a cancelled test cannot be restarted and its key stays taken: remove "
-            "it from the manifests, or declare a new key to run it again"
-        ]
+        return []  # drift on status, with the reason (``drift_reasons``) saying what happened
     return [
         f"AB test {key} finished on {_date(actual.identity.get('end'))}{also}; it is kept as declared and "
         "nothing will be sent (declare a new key to run another test)"

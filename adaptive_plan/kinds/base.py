@@ -270,11 +270,13 @@ class Kind:
         """
         return []
 
-    def side_effects(self, live: LiveState) -> Mapping[Address, Mapping[str, str]]:
-        """Attributes of *other* resources that this kind's live objects changed on the server's
-        own initiative: address -> attribute -> why (a finished ``auto_deploy`` AB test made its
-        winner the project's default model). The plan gives the reason with that drift, so it
-        is explained instead of looking like someone's hand edit. Default: none."""
+    def drift_reasons(self, live: LiveState) -> Mapping[Address, Mapping[str, str]]:
+        """Why live attributes differ from the manifests, where this kind's live objects know:
+        address -> attribute -> reason. The plan gives the reason with that change, in every
+        format and in drift, so it is explained instead of looking like an unknown hand edit: a
+        finished ``auto_deploy`` AB test made its winner the project's default model (another
+        kind's attribute), an AB test was cancelled outside adaptive-plan. Default: none.
+        """
         return {}
 
     # --- export -------------------------------------------------------------

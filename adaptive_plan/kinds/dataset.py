@@ -54,6 +54,7 @@ DESCRIBE_DATASET = """query DescribeDataset($input: IdOrKey!, $project: IdOrKey!
 
 class DatasetKind(Kind):
     name = "dataset"
+    section = "datasets"
     parent = "project"
     ownership = "prune"
     export_by_default = False  # data, possibly large: exported only when asked for by --kind

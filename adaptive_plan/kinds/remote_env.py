@@ -40,6 +40,7 @@ FIELDS = ("url", "name", "description")
 
 class RemoteEnvKind(Kind):
     name = "remote_env"
+    section = "remote_envs"
     ownership = "prune"
     live_query = f"{ALIAS}: remoteEnvs {{ id key name url description status version }}"
 

@@ -56,7 +56,7 @@ def diff_resources(
     A kind that needs other resources' facts for its warnings gathers them in ``Kind.link``.
     """
     result = DiffResult()
-    effects = side_effects(kinds.values(), live)
+    effects = drift_reasons(kinds.values(), live)
     for address, wanted in desired.items():
         kind = kinds[wanted.kind]
         actual = live.get(address)
@@ -74,17 +74,17 @@ def diff_resources(
     return result
 
 
-def side_effects(kinds: Iterable[Kind], live: LiveState) -> dict[Address, dict[str, str]]:
-    """Every kind's ``side_effects``, merged: address -> attribute -> explanation."""
+def drift_reasons(kinds: Iterable[Kind], live: LiveState) -> dict[Address, dict[str, str]]:
+    """Every kind's ``drift_reasons``, merged: address -> attribute -> reason."""
     merged: dict[Address, dict[str, str]] = {}
     for kind in kinds:
-        for address, attributes in kind.side_effects(live).items():
+        for address, attributes in kind.drift_reasons(live).items():
             merged.setdefault(address, {}).update(attributes)
     return merged
 
 
 def _explained(change: DraftChange, effects: Mapping[str, str]) -> DraftChange:
-    """An update whose changed attributes the server itself changed says why, as its reason."""
+    """An update whose changed attributes have a known cause gives it as its reason."""
     paths = dict.fromkeys(attribute.path.split(".")[0] for attribute in change.attributes)
     why = [effects[path] for path in paths if path in effects]
     if change.action is Action.NOOP or not why:

@@ -20,7 +20,10 @@ def test_add_list_remove(sdk, uniq) -> None:
         RemoteEnvCreate(url="https://reward.example/v1", key=key, name="Reward", description="scores")
     ).add_remote_env
     assert (created.key, created.name, created.url, created.description) == (
-        key, "Reward", "https://reward.example/v1", "scores"
+        key,
+        "Reward",
+        "https://reward.example/v1",
+        "scores",
     )
     assert isinstance(created.status, RemoteEnvStatus)
     assert created.created_at > 0

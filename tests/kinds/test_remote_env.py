@@ -25,7 +25,9 @@ def _live(sdk) -> dict[str, object]:
 
 def test_add_then_plan_is_empty(cli, sdk, uniq, tmp_path) -> None:
     key = uniq("sim")
-    manifest = write(tmp_path, _env(key, "https://sim.example/v1", "    name: Sim\n    description: RL rollouts\n"))
+    manifest = write(
+        tmp_path, _env(key, "https://sim.example/v1", "    name: Sim\n    description: RL rollouts\n")
+    )
     changes = cli.changes(manifest)
     assert changes[f"remote_env.{key}"]["action"] == "create"
     assert [s["operation"] for s in changes[f"remote_env.{key}"]["steps"]] == ["AddRemoteEnv"]
@@ -75,6 +77,7 @@ def test_sdk_made_env_is_unmanaged_and_pruned_only_when_asked(cli, sdk, uniq, tm
     manifest = write(tmp_path / "a", "remote_envs: []\n")
     assert f"remote_env.{key}" in cli.plan_json(manifest)["unmanaged"]
     status, report = cli.drift(manifest)
+    assert status == 0  # unmanaged is not drift
     assert f"remote_env.{key}" in report["unmanaged"]
     pruned = write(tmp_path / "b", "prune: true\nremote_envs: []\n")
     change = cli.changes(pruned)[f"remote_env.{key}"]
@@ -99,7 +102,12 @@ def test_drift_reports_an_env_removed_or_replaced_out_of_band(cli, sdk, uniq, tm
     [item] = report["drifted"]
     assert (status, item["status"], item["fix"]) == (2, "changed", "replace")
     assert item["attributes"] == [
-        {"path": "url", "live": "https://elsewhere.example", "declared": "https://gone.example", "sensitive": False}
+        {
+            "path": "url",
+            "live": "https://elsewhere.example",
+            "declared": "https://gone.example",
+            "sensitive": False,
+        }
     ]
 
 
