@@ -178,6 +178,7 @@ class App:
     # ------------------------------------------------------------------ REST
     def _rest(self, request: Request, path: str, query: dict[str, list[str]]) -> Response | None:
         operation = f"{request.method} {path}"
+        self.stats.record_rest(operation)
         faulted = self._fault_response(None)
         if faulted is not None:
             return faulted
