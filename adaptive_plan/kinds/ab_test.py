@@ -32,8 +32,15 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
-from adaptive_plan.kinds._shared import create, grader_metric_key, project_entries, step
-from adaptive_plan.kinds.base import DeleteBehaviour, Kind, LiveData, StepSpec
+from adaptive_plan.kinds._shared import (
+    create,
+    every_project,
+    grader_metric_key,
+    live_projects,
+    project_entries,
+    step,
+)
+from adaptive_plan.kinds.base import DeleteBehaviour, Kind, LiveData, Operation, StepSpec
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.errors import PlanError
 from adaptive_plan.model.manifest import Manifest
@@ -41,8 +48,6 @@ from adaptive_plan.model.plan import AttrChange, Poll
 from adaptive_plan.model.resource import Resource
 from adaptive_plan.model.snapshot import LiveState
 
-ALIAS = "ab_test__projects"
-ARCHIVED_ALIAS = "ab_test__archived"
 PROJECT_FIELDS = """key
   abCampaigns(filter: {}) {
     id key name status autoDeploy trafficSplit scoreType beginDate endDate
@@ -50,17 +55,26 @@ PROJECT_FIELDS = """key
     models { key }
   }"""
 
-CREATE_AB_CAMPAIGN = """mutation CreateAbCampaign($input: AbcampaignCreate!) {
+CREATE_AB_CAMPAIGN = Operation(
+    "CreateAbCampaign",
+    """mutation CreateAbCampaign($input: AbcampaignCreate!) {
   createAbCampaign(input: $input) { id key status beginDate }
-}"""
+}""",
+)
 
-CANCEL_AB_CAMPAIGN = """mutation CancelABCampaign($input: IdOrKey!) {
+CANCEL_AB_CAMPAIGN = Operation(
+    "CancelABCampaign",
+    """mutation CancelABCampaign($input: IdOrKey!) {
   cancelAbCampaign(input: $input)
-}"""
+}""",
+)
 
-PROBE_AB_CAMPAIGN = """query DescribeAbCampaign($input: IdOrKey!) {
+PROBE_AB_CAMPAIGN = Operation(
+    "DescribeAbCampaign",
+    """query DescribeAbCampaign($input: IdOrKey!) {
   abCampaign(idOrKey: $input) { id key }
-}"""
+}""",
+)
 
 RUNNING = ("warmup", "in_progress")
 SCORE_TYPES = {"metric": "DIRECT", "preference": "COMPARISON"}
@@ -103,10 +117,7 @@ class AbTestKind(Kind):
     parent = "project"
     ownership = "prune"
     delete_behaviour = DeleteBehaviour(True, "AB tests are cancelled, not deleted, and the key stays taken")
-    live_query = "\n".join(
-        f"{alias}: projects(filter: {{isArchived: {archived}}}) {{ {PROJECT_FIELDS} }}"
-        for alias, archived in ((ALIAS, "false"), (ARCHIVED_ALIAS, "true"))
-    )
+    live_query = every_project(PROJECT_FIELDS)
 
     # --- reading ------------------------------------------------------------
     def desired(self, manifest: Manifest) -> list[Resource]:
@@ -130,7 +141,7 @@ class AbTestKind(Kind):
 
     def from_live(self, data: LiveData) -> list[Resource]:
         resources = []
-        for project in [*(data.first.get(ALIAS) or []), *(data.first.get(ARCHIVED_ALIAS) or [])]:
+        for project in live_projects(data.first):
             project_address = Address("project", project["key"])
             for campaign in project.get("abCampaigns") or []:
                 if not campaign.get("key"):
@@ -224,7 +235,7 @@ class AbTestKind(Kind):
             step("cancel", CANCEL_AB_CAMPAIGN, {"input": key}, f"cancel AB test {key} in project {project}")
         ]
 
-    def warnings(self, desired: Resource | None, actual: Resource | None, live: Any = None) -> list[str]:
+    def warnings(self, desired: Resource | None, actual: Resource | None) -> list[str]:
         if actual is None and desired is not None:
             return _starting(desired)
         if actual is None:

@@ -24,7 +24,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from adaptive_plan.kinds._shared import project_entries, step
-from adaptive_plan.kinds.base import Kind, LiveData, StepSpec
+from adaptive_plan.kinds.base import Kind, LiveData, Operation, StepSpec
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.dataset_content import CHUNKED_ABOVE, MIB, content_hash, upload_parts
 from adaptive_plan.model.manifest import Manifest
@@ -35,21 +35,33 @@ ALIAS = "dataset"
 REST_PREFIX = "/api/v1"
 SESSION_VARIABLE = "input.uploadSessionId"
 
-LOAD_DATASET = """mutation LoadDataset($input: DatasetCreate!, $file: Upload!) {
+LOAD_DATASET = Operation(
+    "LoadDataset",
+    """mutation LoadDataset($input: DatasetCreate!, $file: Upload!) {
   createDataset(input: $input, file: $file) { id key status }
-}"""
+}""",
+)
 
-CREATE_FROM_UPLOAD = """mutation CreateDatasetFromMultipartUpload($input: DatasetCreateFromMultipartUpload!) {
+CREATE_FROM_UPLOAD = Operation(
+    "CreateDatasetFromMultipartUpload",
+    """mutation CreateDatasetFromMultipartUpload($input: DatasetCreateFromMultipartUpload!) {
   createDatasetFromMultipartUpload(input: $input) { datasetId status progress error }
-}"""
+}""",
+)
 
-DELETE_DATASET = """mutation DeleteDataset($idOrKey: IdOrKey!, $project: IdOrKey!) {
+DELETE_DATASET = Operation(
+    "DeleteDataset",
+    """mutation DeleteDataset($idOrKey: IdOrKey!, $project: IdOrKey!) {
   deleteDataset(idOrKey: $idOrKey, project: $project)
-}"""
+}""",
+)
 
-DESCRIBE_DATASET = """query DescribeDataset($input: IdOrKey!, $project: IdOrKey!) {
+DESCRIBE_DATASET = Operation(
+    "DescribeDataset",
+    """query DescribeDataset($input: IdOrKey!, $project: IdOrKey!) {
   dataset(idOrKey: $input, project: $project) { id key status }
-}"""
+}""",
+)
 
 
 class DatasetKind(Kind):
@@ -138,22 +150,22 @@ class DatasetKind(Kind):
         probe = Poll(DESCRIBE_DATASET, {"input": key, "project": project}, "dataset.id", until=())
         if size <= CHUNKED_ABOVE:
             return [
-                StepSpec(
-                    verb="upload",
-                    document=LOAD_DATASET,
-                    variables={"input": values, "file": None},
+                step(
+                    "upload",
+                    LOAD_DATASET,
+                    {"input": values, "file": None},
+                    f"upload dataset {key} to project {project} ({size:,} bytes)",
                     uploads={"file": path},
                     idempotent=False,
                     probe=probe,
-                    description=f"upload dataset {key} to project {project} ({size:,} bytes)",
                 )
             ]
         parts, part_size = upload_parts(size)
         return [
-            StepSpec(
-                verb="upload",
-                document=CREATE_FROM_UPLOAD,
-                variables={"input": {**values, "uploadSessionId": None}},
+            step(
+                "upload",
+                CREATE_FROM_UPLOAD,
+                {"input": {**values, "uploadSessionId": None}},
                 uploads={SESSION_VARIABLE: path},
                 chunked=(SESSION_VARIABLE,),
                 idempotent=False,
@@ -176,7 +188,7 @@ class DatasetKind(Kind):
         variables = {"idOrKey": key, "project": project}
         return [step("delete", DELETE_DATASET, variables, f"delete dataset {key} from project {project}")]
 
-    def warnings(self, desired: Resource | None, actual: Resource | None, live: Any = None) -> list[str]:
+    def warnings(self, desired: Resource | None, actual: Resource | None) -> list[str]:
         if actual is None:
             return []
         key, project = actual.address.key, actual.identity["project"]

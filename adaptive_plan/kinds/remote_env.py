@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from adaptive_plan.kinds._shared import create, entries, exists_probe, live_list, step, text
-from adaptive_plan.kinds.base import Kind, LiveData, StepSpec
+from adaptive_plan.kinds.base import Kind, LiveData, Operation, StepSpec
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.manifest import Manifest
 from adaptive_plan.model.plan import AttrChange
@@ -25,15 +25,21 @@ from adaptive_plan.model.resource import Resource
 
 ALIAS = "remote_env__envs"
 
-ADD_REMOTE_ENV = """mutation AddRemoteEnv($input: RemoteEnvCreate!) {
+ADD_REMOTE_ENV = Operation(
+    "AddRemoteEnv",
+    """mutation AddRemoteEnv($input: RemoteEnvCreate!) {
   addRemoteEnv(input: $input) { id key status }
-}"""
+}""",
+)
 
-REMOVE_REMOTE_ENV = """mutation RemoveRemoteEnv($idOrKey: IdOrKey!) {
+REMOVE_REMOTE_ENV = Operation(
+    "RemoveRemoteEnv",
+    """mutation RemoveRemoteEnv($idOrKey: IdOrKey!) {
   removeRemoteEnv(idOrKey: $idOrKey)
-}"""
+}""",
+)
 
-PROBE_REMOTE_ENVS = "query ProbeRemoteEnvs { remoteEnvs { key } }"
+PROBE_REMOTE_ENVS = Operation("ProbeRemoteEnvs", "query ProbeRemoteEnvs { remoteEnvs { key } }")
 
 FIELDS = ("url", "name", "description")
 
@@ -98,7 +104,7 @@ class RemoteEnvKind(Kind):
         key = actual.address.key
         return [step("delete", REMOVE_REMOTE_ENV, {"idOrKey": key}, f"remove remote env {key}")]
 
-    def warnings(self, desired: Resource | None, actual: Resource | None, live: Any = None) -> list[str]:
+    def warnings(self, desired: Resource | None, actual: Resource | None) -> list[str]:
         if actual is None:
             return []
         key = actual.address.key
