@@ -23,6 +23,7 @@ from types import MappingProxyType
 from adaptive_plan.kinds.ab_test import AbTestKind
 from adaptive_plan.kinds.base import Kind
 from adaptive_plan.kinds.dataset import DatasetKind
+from adaptive_plan.kinds.compute_pool import ComputePoolKind
 from adaptive_plan.kinds.deployment import DeploymentKind
 from adaptive_plan.kinds.grader import GraderKind
 from adaptive_plan.kinds.integration import IntegrationKind
@@ -51,6 +52,7 @@ KINDS: tuple[Kind, ...] = (
     AbTestKind(),
     IntegrationKind(),
     RemoteEnvKind(),
+    ComputePoolKind(),
 )
 
 KINDS_BY_NAME: dict[str, Kind] = {kind.name: kind for kind in KINDS}
