@@ -22,8 +22,8 @@ from types import MappingProxyType
 
 from adaptive_plan.kinds.ab_test import AbTestKind
 from adaptive_plan.kinds.base import Kind
-from adaptive_plan.kinds.dataset import DatasetKind
 from adaptive_plan.kinds.compute_pool import ComputePoolKind
+from adaptive_plan.kinds.dataset import DatasetKind
 from adaptive_plan.kinds.deployment import DeploymentKind
 from adaptive_plan.kinds.grader import GraderKind
 from adaptive_plan.kinds.integration import IntegrationKind
