@@ -131,6 +131,10 @@ class Kind:
     ``never`` (ignored: not ours to list).
     ``write_only``: attributes sent to the API but never readable; compared only when
     the user asks (``--replace``) and shown as ``(sensitive)``.
+    ``plain_write_only``: the write-only attributes that are configuration, not secrets
+    (a deployment's ``speculative_decoding``): plans show their values instead of
+    ``(sensitive)``, and, because the API neither returns them nor offers a place to record
+    what was sent, every plan that declares one says it is not compared.
     ``create_only``: the write-only attributes the API takes only when the object is
     created (an external model's ``api_key``): an update cannot re-send them, so the plan
     never lists them under one.
@@ -155,6 +159,7 @@ class Kind:
     address_kind: ClassVar[str] = ""
     ownership: ClassVar[Ownership] = "prune"
     write_only: ClassVar[frozenset[str]] = frozenset()
+    plain_write_only: ClassVar[frozenset[str]] = frozenset()
     create_only: ClassVar[frozenset[str]] = frozenset()
     live_query: ClassVar[str] = ""
     live_scope: ClassVar[Scope | None] = None

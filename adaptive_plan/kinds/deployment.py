@@ -140,6 +140,9 @@ class DeploymentKind(Kind):
     address_kind = "model"
     ownership = "prune"
     write_only = frozenset({"speculative_decoding"})
+    # Not a secret: shown as a value. Not recordable either: a model service has no label or
+    # description field (its ``name`` is what the UI shows), so every plan says it is not compared.
+    plain_write_only = write_only
     live_query = "\n".join(
         [
             every_project(PROJECT_FIELDS),

@@ -94,7 +94,7 @@ def _explained(change: DraftChange, effects: Mapping[str, str]) -> DraftChange:
 
 def _create(kind: Kind, wanted: Resource) -> DraftChange:
     attributes = tuple(
-        _mark(AttrChange(path, None, value, sensitive=path in kind.write_only))
+        _mark(AttrChange(path, None, value, sensitive=_sensitive(kind, path)))
         for path, value in sorted(wanted.attrs.items())
     )
     return DraftChange(
@@ -112,7 +112,7 @@ def _update(kind: Kind, wanted: Resource, actual: Resource, *, forced: bool) -> 
     compared = list(kind.compare(wanted, actual))
     resendable = kind.write_only - kind.create_only
     resent = [
-        AttrChange(path, None, wanted.attrs[path], sensitive=True)
+        _mark(AttrChange(path, None, wanted.attrs[path], sensitive=_sensitive(kind, path)))
         for path in sorted(wanted.attrs)
         if path in resendable
     ]
@@ -124,7 +124,7 @@ def _update(kind: Kind, wanted: Resource, actual: Resource, *, forced: bool) -> 
             action=Action.NOOP,
             desired=wanted,
             actual=actual,
-            warnings=warnings,
+            warnings=warnings + _not_compared(kind, wanted, sent=False),
         )
     every = compared + resent
     shown = tuple(_mark(line) for change in compared for line in expand(change)) + tuple(resent)
@@ -139,7 +139,7 @@ def _update(kind: Kind, wanted: Resource, actual: Resource, *, forced: bool) -> 
         attributes=shown,
         specs=tuple(kind.update_steps(wanted, actual, every)),
         reason="" if compared else "--replace: re-sending write-only values",
-        warnings=warnings,
+        warnings=warnings + _not_compared(kind, wanted, sent=True),
     )
 
 
@@ -225,6 +225,31 @@ def _delete(kind: Kind, actual: Resource, why: str) -> DraftChange:
         reason=f"{why}; {behaviour.note}" if behaviour.note else why,
         warnings=tuple(kind.warnings(None, actual)),
     )
+
+
+def _sensitive(kind: Kind, path: str) -> bool:
+    """Write-only values are shown as ``(sensitive)``, except configuration that is no secret."""
+    return path in kind.write_only and path not in kind.plain_write_only
+
+
+def _not_compared(kind: Kind, wanted: Resource, *, sent: bool) -> tuple[str, ...]:
+    """What every plan says of a declared non-secret write-only value of an existing object:
+    it cannot be compared, so a change to it alone plans nothing."""
+    address = wanted.address
+    notes = []
+    for path in sorted(kind.plain_write_only & wanted.attrs.keys()):
+        if sent and path not in kind.create_only:
+            notes.append(
+                f"{path} is write-only (the API never returns it), so it is not compared; "
+                "this update sends the declared value"
+            )
+        else:
+            notes.append(
+                f"{address}: {path} is write-only (the API never returns it and has no field to record "
+                "what was sent), so it is not compared: a changed value is sent only with "
+                f"--replace {address} or with another change of this object"
+            )
+    return tuple(notes)
 
 
 def expand(change: AttrChange) -> list[AttrChange]:
