@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
+from adaptive_plan.kinds.checks import PlanCheck
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.manifest import Manifest
 from adaptive_plan.model.plan import AttrChange, Poll
@@ -200,6 +201,11 @@ class Kind:
         """REST paths (under ``/api/v1``) whose bodies ``from_live`` needs, given the two
         GraphQL answers in ``data``; fetched after them, into ``data.downloads``. Most
         kinds need none; keep the list to what the GraphQL answers cannot say."""
+        return ()
+
+    def plan_checks(self, desired: Resource, live: LiveState) -> Sequence[PlanCheck]:
+        """Server-side checks of ``desired``, which the plan would create or update, made before
+        the plan is shown (``kinds.checks``); e.g. ``validateFunctionGrader``. Default: none."""
         return ()
 
     def managed_children(self, manifest: Manifest, parent: Address) -> bool:

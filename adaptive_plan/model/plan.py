@@ -133,6 +133,8 @@ class Plan:
     ``unmanaged``: live child objects not in the manifests (left alone unless pruned).
     ``fingerprints``: address -> hash of the live object read, for saved-plan staleness.
     ``allow_delete``: the plan was made with deletions allowed.
+    ``checks``: server-side checks to make before the plan is shown (``kinds.checks.PlanCheck``,
+    e.g. ``validateFunctionGrader``); not saved: a saved plan was checked when it was made.
     """
 
     changes: list[Change] = field(default_factory=list)
@@ -142,6 +144,7 @@ class Plan:
     input_hash: str = ""
     allow_delete: bool = False
     targets: list[str] = field(default_factory=list)
+    checks: list[Any] = field(default_factory=list, compare=False, metadata={"saved": False})
 
     @property
     def has_changes(self) -> bool:
@@ -195,7 +198,9 @@ def _to_json(value: Any) -> Any:
     if isinstance(value, secrets.Sensitive):
         return value.to_json()
     if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _to_json(getattr(value, f.name)) for f in fields(value)}
+        return {
+            f.name: _to_json(getattr(value, f.name)) for f in fields(value) if f.metadata.get("saved", True)
+        }
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, dict):
