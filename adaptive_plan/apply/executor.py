@@ -18,8 +18,9 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any
 
 from adaptive_plan.api.errors import ApiError, NotFoundError
+from adaptive_plan.apply.chunked import upload_in_parts
 from adaptive_plan.apply.report import ApplyReport
-from adaptive_plan.apply.requests import Scrub, StepError, fill_outputs, read_uploads, resolve
+from adaptive_plan.apply.requests import Scrub, StepError, fill_outputs, read_uploads, resolve, set_at
 from adaptive_plan.apply.waiting import make_probe, wait_for
 from adaptive_plan.model.errors import ApplyError
 from adaptive_plan.model.events import Event, StepDone, StepFailed, StepSkipped, StepStarted
@@ -123,7 +124,10 @@ class _Runner:
 
     def _call(self, step: Step, scrub: Scrub) -> None:
         variables = resolve(fill_outputs(step.variables, self.outputs), self.environ)
-        uploads = read_uploads(step.uploads) if step.uploads else None
+        files = dict(step.uploads)
+        for variable in step.chunked:  # large files: sent in parts first, the session id goes here
+            set_at(variables, variable, upload_in_parts(self.client, files.pop(variable)))
+        uploads = read_uploads(files) if files else None
         self.outputs[step.id] = self.client.execute(
             step.document,
             variables,

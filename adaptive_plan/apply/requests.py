@@ -19,6 +19,8 @@ from adaptive_plan.model.recipe_content import directory_files
 from adaptive_plan.model.secrets import REDACTED, MissingSecretError, resolve_secrets, secret_names
 
 Upload = tuple[str, bytes, str]
+# what the SDK sends: recipes as text/x-python, datasets as application/jsonl
+CONTENT_TYPES = {".py": "text/x-python", ".jsonl": "application/jsonl"}
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so the same directory zips to the same bytes
 
 
@@ -67,6 +69,15 @@ def fill_outputs(value: Any, outputs: Mapping[str, Mapping[str, Any]]) -> Any:
     return value
 
 
+def set_at(variables: dict[str, Any], path: str, value: Any) -> None:
+    """Put ``value`` at the dotted ``path`` of ``variables`` (an upload session id)."""
+    *parents, last = path.split(".")
+    node = variables
+    for part in parents:
+        node = node.setdefault(part, {})
+    node[last] = value
+
+
 def read_uploads(uploads: Mapping[str, str]) -> dict[str, Upload]:
     """Variable path -> (filename, bytes, content type); a directory is zipped in memory."""
     return {variable: read_upload(Path(path)) for variable, path in uploads.items()}
@@ -76,7 +87,7 @@ def read_upload(path: Path) -> Upload:
     try:
         if path.is_dir():
             return f"{path.name}.zip", zip_directory(path), "application/zip"
-        content_type = "text/x-python" if path.suffix == ".py" else "application/octet-stream"
+        content_type = CONTENT_TYPES.get(path.suffix, "application/octet-stream")
         return path.name, path.read_bytes(), content_type
     except OSError as error:
         raise StepError(f"cannot read {path}: {error.strerror or error}") from None

@@ -17,12 +17,13 @@ from adaptive_plan.api.client import DEFAULT_PARALLELISM, AdaptiveClient
 from adaptive_plan.api.errors import ApiConfigError
 from adaptive_plan.cli.local import local_instance
 from adaptive_plan.kinds import KINDS
+from adaptive_plan.live.checks import run_checks
 from adaptive_plan.live.reader import read_live_state
 from adaptive_plan.manifest.load import LoadResult, load_manifests
-from adaptive_plan.model.errors import ConfigError, Diagnostic
+from adaptive_plan.model.errors import ConfigError, Diagnostic, PlanError
 from adaptive_plan.model.plan import Plan
 from adaptive_plan.model.snapshot import LiveState
-from adaptive_plan.plan.planner import PlanOptions, make_plan
+from adaptive_plan.plan.planner import PlanOptions, collect_desired, make_plan
 
 
 @dataclass(frozen=True)
@@ -73,8 +74,16 @@ def load(inputs: Inputs, mode: str) -> LoadResult:
     )
 
 
-def plan_against(client: AdaptiveClient, loaded: LoadResult, options: PlanOptions) -> Planned:
-    """Read live state and make the plan for already-loaded manifests."""
-    live = read_live_state(client, KINDS)
+def plan_against(
+    client: AdaptiveClient, loaded: LoadResult, options: PlanOptions, *, check: bool = True
+) -> Planned:
+    """Read live state and make the plan for already-loaded manifests; with ``check``, also
+    make the plan's server-side checks (``live.checks``) and fail on any problem they find."""
+    live = read_live_state(client, KINDS, declared=collect_desired(loaded.manifest, KINDS))
     plan = make_plan(loaded.manifest, live, KINDS, options)
+    if check and plan.checks:
+        checked = run_checks(client, plan.checks)
+        if checked.problems:
+            raise PlanError("\n".join(checked.problems))
+        plan.warnings.extend(checked.notes)
     return Planned(plan=plan, live=live, warnings=list(loaded.warnings), target_url=client.url)

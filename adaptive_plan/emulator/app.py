@@ -30,6 +30,7 @@ from graphql import (
 from adaptive_plan.emulator.faults import Decision, Faults
 from adaptive_plan.emulator.multipart import MultipartError, parse_graphql_multipart
 from adaptive_plan.emulator.resolvers import build_schema
+from adaptive_plan.emulator.resolvers.ab_campaigns import settle as settle_campaigns
 from adaptive_plan.emulator.resolvers.common import ApiError, Context
 from adaptive_plan.emulator.resolvers.datasets import abort_upload, put_part, start_upload
 from adaptive_plan.emulator.resolvers.recipes import recipe_files
@@ -61,9 +62,16 @@ class App:
     """The emulated Adaptive API over one ``Store``."""
 
     def __init__(
-        self, store: Store, faults: Faults, *, deploy_delay: float = 0.0, stats: Stats | None = None
+        self,
+        store: Store,
+        faults: Faults,
+        *,
+        deploy_delay: float = 0.0,
+        stats: Stats | None = None,
+        ab_test_duration: float | None = None,
     ):
         self.store, self.faults, self.deploy_delay = store, faults, deploy_delay
+        self.ab_test_duration = ab_test_duration
         self.stats = stats or Stats()
         # Built on a background thread so /health answers before the SDL is parsed.
         self._schema_ready = threading.Thread(target=build_schema, name="emulator-schema", daemon=True)
@@ -114,7 +122,9 @@ class App:
         user = user_for_key(self.store, match.group(1)) if match else None
         if user is None:
             return None
-        return Context(self.store, user, permissions_of(self.store, user), self.deploy_delay)
+        return Context(
+            self.store, user, permissions_of(self.store, user), self.deploy_delay, self.ab_test_duration
+        )
 
     # ------------------------------------------------------------------ GraphQL
     def _payload(self, request: Request) -> dict[str, Any]:
@@ -148,6 +158,7 @@ class App:
         operation = get_operation_ast(document, operation_name)
         is_mutation = operation is not None and operation.operation == OperationType.MUTATION
         with self.store.transaction():
+            settle_campaigns(self.store, self.ab_test_duration)
             result = execute(
                 self.schema,
                 document,
@@ -167,6 +178,7 @@ class App:
     # ------------------------------------------------------------------ REST
     def _rest(self, request: Request, path: str, query: dict[str, list[str]]) -> Response | None:
         operation = f"{request.method} {path}"
+        self.stats.record_rest(operation)
         faulted = self._fault_response(None)
         if faulted is not None:
             return faulted
@@ -250,7 +262,16 @@ def _format_error(error: GraphQLError) -> dict[str, Any]:
 
 
 def create_app(
-    store: Store, faults: Faults | None = None, *, deploy_delay: float = 0.0, stats: Stats | None = None
+    store: Store,
+    faults: Faults | None = None,
+    *,
+    deploy_delay: float = 0.0,
+    stats: Stats | None = None,
+    ab_test_duration: float | None = None,
 ) -> App:
-    """The request handler over ``store`` (already seeded) with ``faults`` applied."""
-    return App(store, faults or Faults(), deploy_delay=deploy_delay, stats=stats)
+    """The request handler over ``store`` (already seeded) with ``faults`` applied.
+
+    ``ab_test_duration``: seconds after which an AB campaign ends by itself (None: never)."""
+    return App(
+        store, faults or Faults(), deploy_delay=deploy_delay, stats=stats, ab_test_duration=ab_test_duration
+    )

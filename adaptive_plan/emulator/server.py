@@ -73,18 +73,30 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, address: tuple[str, int], store: Store, faults: Faults, stats: Stats, delay: float):
+    def __init__(
+        self,
+        address: tuple[str, int],
+        store: Store,
+        faults: Faults,
+        stats: Stats,
+        delay: float,
+        ab_test_duration: float | None = None,
+    ):
         self.stats, self.ready, self._app = stats, threading.Event(), None
         super().__init__(address, _Handler)
         # The GraphQL app (graphql-core import, SDL parse) loads in the background: /health is instant.
-        loader = threading.Thread(target=self._load, args=(store, faults, delay), daemon=True)
+        loader = threading.Thread(
+            target=self._load, args=(store, faults, delay, ab_test_duration), daemon=True
+        )
         loader.start()
 
-    def _load(self, store: Store, faults: Faults, delay: float) -> None:
+    def _load(self, store: Store, faults: Faults, delay: float, ab_test_duration: float | None) -> None:
         try:
             from adaptive_plan.emulator.app import create_app
 
-            self._app = create_app(store, faults, deploy_delay=delay, stats=self.stats)
+            self._app = create_app(
+                store, faults, deploy_delay=delay, stats=self.stats, ab_test_duration=ab_test_duration
+            )
         finally:
             self.ready.set()
 
@@ -136,12 +148,15 @@ def start_emulator(
     port: int = 0,
     deploy_delay: float = 0.0,
     faults: Faults | None = None,
+    ab_test_duration: float | None = None,
 ) -> Emulator:
-    """Start an emulator in a background thread and return it (call ``stop()`` when done)."""
+    """Start an emulator in a background thread and return it (call ``stop()`` when done).
+
+    ``ab_test_duration``: seconds after which an AB campaign ends by itself (None: never)."""
     store, key = prepare_store(db_path, api_key)
     faults = faults or Faults()
     stats = Stats()
-    server = _Server((host, port), store, faults, stats, deploy_delay)
+    server = _Server((host, port), store, faults, stats, deploy_delay, ab_test_duration)
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="adaptive-emulator", daemon=True
     )
@@ -160,10 +175,17 @@ def run_emulator(
     port: int = 0,
     deploy_delay: float = 0.0,
     faults: Faults | None = None,
+    ab_test_duration: float | None = None,
 ) -> Iterator[Emulator]:
     """Run an emulator for the ``with`` block; yields the running ``Emulator``."""
     emulator = start_emulator(
-        db_path=db_path, api_key=api_key, host=host, port=port, deploy_delay=deploy_delay, faults=faults
+        db_path=db_path,
+        api_key=api_key,
+        host=host,
+        port=port,
+        deploy_delay=deploy_delay,
+        faults=faults,
+        ab_test_duration=ab_test_duration,
     )
     try:
         yield emulator

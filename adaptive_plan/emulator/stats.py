@@ -10,13 +10,15 @@ from dataclasses import dataclass, field
 class Stats:
     """Counters for tests and benchmarks: every HTTP request and connection, GraphQL operation names in order
     and, at the same positions, the size in bytes of each GraphQL request body (``body_sizes``)
-    and of its answer (``answer_sizes``, 0 for a request not answered)."""
+    and of its answer (``answer_sizes``, 0 for a request not answered), and REST calls
+    (``METHOD /api/v1/path``, no query) in order (``rest``)."""
 
     http_requests: int = 0
     connections: int = 0
     operations: list[str] = field(default_factory=list)
     body_sizes: list[int] = field(default_factory=list)
     answer_sizes: list[int] = field(default_factory=list)
+    rest: list[str] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def record(self, operation: str | None = None, body_size: int = 0) -> int:
@@ -47,6 +49,10 @@ class Stats:
             rows = zip(self.operations, self.body_sizes, self.answer_sizes, strict=True)
             return [(body, answer) for name, body, answer in rows if name == operation]
 
+    def record_rest(self, call: str) -> None:
+        with self._lock:
+            self.rest.append(call)
+
     def reset(self) -> None:
         with self._lock:
             self.http_requests = 0
@@ -54,3 +60,4 @@ class Stats:
             self.operations.clear()
             self.body_sizes.clear()
             self.answer_sizes.clear()
+            self.rest.clear()

@@ -5,6 +5,7 @@
     entries   = collect_entries(chosen, kinds)          # each kind's to_manifest
     recipes   = download_recipe(...)                    # code under recipes/<project>/<key>/,
                                                         # fetched in parallel first (download_all)
+    datasets  = download_dataset(...)                   # only with --kind dataset: datasets/<project>/
     manifests = dump_document(...)                      # per the layout
 
 Nothing is written here (see ``writer``); nothing prints.
@@ -18,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from adaptive_plan.export.datasets import download_dataset, fit_dataset
 from adaptive_plan.export.document import (
     Entries,
     SecretUse,
@@ -75,6 +77,7 @@ def export_instance(client: Any, kinds: Sequence[Kind], options: ExportOptions) 
             entries.project_entry(key)
     result = ExportResult(secrets=entries.secrets)
     _add_recipes(client, entries, options.layout, result, live.downloads)
+    _add_datasets(client, entries, options.layout, result, live)
     for path, document in _documents(entries, options.layout).items():
         result.manifests[path] = dump_document(document, _header(path, document, options))
     return result
@@ -116,6 +119,21 @@ def _add_recipes(
                 result.files[posixpath.join(recipe.directory, name)] = data
         if fitted:
             sections["recipes"] = fitted
+
+
+def _add_datasets(
+    client: Downloads, entries: Entries, layout: Layout, result: ExportResult, live: LiveState
+) -> None:
+    """Write every exported dataset's file and point its entry's ``path`` at it."""
+    prefix = "../" if layout == "per-project" else ""
+    for project, sections in sorted(entries.children.items()):
+        fitted = []
+        for entry in sections.get("datasets", []):
+            path, body = download_dataset(client, live, project, entry["key"])
+            result.files[path] = body
+            fitted.append(fit_dataset(entry, prefix + path))
+        if fitted:
+            sections["datasets"] = fitted
 
 
 def _documents(entries: Entries, layout: Layout) -> dict[str, dict[str, Any]]:

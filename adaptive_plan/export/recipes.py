@@ -56,11 +56,12 @@ def download_recipe(
         body = client.rest("GET", path).content
     files = unpack_zip(body, f"recipe {key!r} of project {project!r}")
     single = len(files) == 1 and "/" not in next(iter(files)) and next(iter(files)).endswith(".py")
-    return RecipeFiles(posixpath.join(RECIPES_DIR, _directory(project), _directory(key)), files, single)
+    directory = posixpath.join(RECIPES_DIR, directory_name(project), directory_name(key))
+    return RecipeFiles(directory, files, single)
 
 
-def _directory(key: str) -> str:
-    """One directory name for a key: a ``/`` in it (the SDK makes recipe keys such as
+def directory_name(key: str) -> str:
+    """One directory (or file) name for a key: a ``/`` in it (the SDK makes recipe keys such as
     ``trainer/run``) becomes ``--``, so one recipe's directory never holds another's files,
     and a key that would climb out of the export is refused."""
     name = key.replace("/", "--").replace("\\", "--")

@@ -6,7 +6,8 @@ external nor imported from Hugging Face), the user whose API key runs the export
 archived projects with everything in them.
 
 ``--project KEY`` keeps those projects and their children only (other sections are left
-out unless ``--kind`` names them); ``--kind NAME`` keeps those kinds only.
+out unless ``--kind`` names them); ``--kind NAME`` keeps those kinds only. Datasets are
+written only when ``--kind dataset`` names them (``Kind.export_by_default``).
 """
 
 from __future__ import annotations
@@ -64,4 +65,5 @@ def _project_wanted(resource: Resource, selection: Selection) -> bool:
 
 
 def _kind_wanted(resource: Resource, kinds: Sequence[str]) -> bool:
-    return not kinds or resource.kind in kinds
+    """Named by ``--kind``, or, with no ``--kind``, a kind exported by default (not datasets)."""
+    return resource.kind in kinds if kinds else KINDS_BY_NAME[resource.kind].export_by_default

@@ -20,7 +20,10 @@ from collections.abc import Mapping
 from functools import cache
 from types import MappingProxyType
 
+from adaptive_plan.kinds.ab_test import AbTestKind
 from adaptive_plan.kinds.base import Kind
+from adaptive_plan.kinds.compute_pool import ComputePoolKind
+from adaptive_plan.kinds.dataset import DatasetKind
 from adaptive_plan.kinds.deployment import DeploymentKind
 from adaptive_plan.kinds.grader import GraderKind
 from adaptive_plan.kinds.integration import IntegrationKind
@@ -28,6 +31,7 @@ from adaptive_plan.kinds.metric import MetricKind
 from adaptive_plan.kinds.model import ModelKind
 from adaptive_plan.kinds.project import ProjectKind
 from adaptive_plan.kinds.recipe import RecipeKind
+from adaptive_plan.kinds.remote_env import RemoteEnvKind
 from adaptive_plan.kinds.role import RoleKind
 from adaptive_plan.kinds.share import ShareKind
 from adaptive_plan.kinds.team import TeamKind
@@ -44,7 +48,11 @@ KINDS: tuple[Kind, ...] = (
     MetricKind(),
     GraderKind(),
     RecipeKind(),
+    DatasetKind(),
+    AbTestKind(),
     IntegrationKind(),
+    RemoteEnvKind(),
+    ComputePoolKind(),
 )
 
 KINDS_BY_NAME: dict[str, Kind] = {kind.name: kind for kind in KINDS}

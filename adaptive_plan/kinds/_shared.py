@@ -44,6 +44,14 @@ def project_entries(
                 yield address, (*path, section, index), entry, project
 
 
+def grader_metric_key(grader: Mapping[str, Any]) -> Any:
+    """The key of the metric a grader creates: the one it names, its inline metric's, or its own."""
+    metric = grader.get("metric")
+    if isinstance(metric, Mapping):
+        return metric.get("key", grader.get("key"))
+    return grader.get("key") if metric is None else metric
+
+
 def pick(entry: Mapping[str, Any], *names: str) -> dict[str, Any]:
     """The given keys that are present in ``entry`` (absent = unmanaged)."""
     return {name: entry[name] for name in names if name in entry}

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal
 
+from adaptive_plan.kinds.checks import PlanCheck
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.manifest import Manifest
 from adaptive_plan.model.plan import AttrChange, Poll
@@ -68,6 +69,7 @@ class StepSpec:
     document: str
     variables: dict[str, Any] = field(default_factory=dict)
     uploads: dict[str, str] = field(default_factory=dict)
+    chunked: tuple[str, ...] = ()
     idempotent: bool = True
     probe: Poll | None = None
     poll: Poll | None = None
@@ -84,11 +86,14 @@ class LiveData:
     ``per_scope["project"]["support-bot"]["recipes"]``.
     ``downloads``: REST path -> response body, for the paths kinds asked for through
     ``Kind.live_downloads``; None when the object was gone by then.
+    ``declared``: the addresses the manifests declare (empty when the reader was not told),
+    for kinds that download content only for what the manifests manage (datasets).
     """
 
     first: Mapping[str, Any]
     per_scope: Mapping[str, Mapping[str, Mapping[str, Any]]] = field(default_factory=dict)
     downloads: Mapping[str, bytes | None] = field(default_factory=dict)
+    declared: frozenset[Address] = frozenset()
 
     def scoped(self, scope: Scope, alias: str) -> dict[str, Any]:
         """scope key -> this kind's result for it."""
@@ -132,6 +137,10 @@ class Kind:
     ``never`` (ignored: not ours to list).
     ``write_only``: attributes sent to the API but never readable; compared only when
     the user asks (``--replace``) and shown as ``(sensitive)``.
+    ``plain_write_only``: the write-only attributes that are configuration, not secrets
+    (a deployment's ``speculative_decoding``): plans show their values instead of
+    ``(sensitive)``, and, because the API neither returns them nor offers a place to record
+    what was sent, every plan that declares one says it is not compared.
     ``create_only``: the write-only attributes the API takes only when the object is
     created (an external model's ``api_key``): an update cannot re-send them, so the plan
     never lists them under one.
@@ -145,6 +154,8 @@ class Kind:
     server to parse and validate). "" sends the selection inline.
     ``catalog``: the ``LiveState.catalog`` entry that lists the keys of this kind's top-level
     live objects (``models``), for references checked against the instance; "" for none.
+    ``export_by_default``: False for kinds ``export`` writes only when ``--kind`` names them
+    (datasets: data the team chooses to keep in git, never downloaded unasked).
     """
 
     name: ClassVar[str] = ""
@@ -154,6 +165,7 @@ class Kind:
     address_kind: ClassVar[str] = ""
     ownership: ClassVar[Ownership] = "prune"
     write_only: ClassVar[frozenset[str]] = frozenset()
+    plain_write_only: ClassVar[frozenset[str]] = frozenset()
     create_only: ClassVar[frozenset[str]] = frozenset()
     live_query: ClassVar[str] = ""
     live_scope: ClassVar[Scope | None] = None
@@ -161,6 +173,7 @@ class Kind:
     scoped_type: ClassVar[str] = ""
     catalog: ClassVar[str] = ""
     delete_behaviour: ClassVar[DeleteBehaviour] = DeleteBehaviour()
+    export_by_default: ClassVar[bool] = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -193,6 +206,11 @@ class Kind:
         """REST paths (under ``/api/v1``) whose bodies ``from_live`` needs, given the two
         GraphQL answers in ``data``; fetched after them, into ``data.downloads``. Most
         kinds need none; keep the list to what the GraphQL answers cannot say."""
+        return ()
+
+    def plan_checks(self, desired: Resource, live: LiveState) -> Sequence[PlanCheck]:
+        """Server-side checks of ``desired``, which the plan would create or update, made before
+        the plan is shown (``kinds.checks``); e.g. ``validateFunctionGrader``. Default: none."""
         return ()
 
     def managed_children(self, manifest: Manifest, parent: Address) -> bool:
@@ -270,6 +288,15 @@ class Kind:
         ``link`` and kept in ``identity``; warnings read only the two resources.
         """
         return []
+
+    def drift_reasons(self, live: LiveState) -> Mapping[Address, Mapping[str, str]]:
+        """Why live attributes differ from the manifests, where this kind's live objects know:
+        address -> attribute -> reason. The plan gives the reason with that change, in every
+        format and in drift, so it is explained instead of looking like an unknown hand edit: a
+        finished ``auto_deploy`` AB test made its winner the project's default model (another
+        kind's attribute), an AB test was cancelled outside adaptive-plan. Default: none.
+        """
+        return {}
 
     # --- export -------------------------------------------------------------
     def to_manifest(self, resource: Resource) -> dict[str, Any]:

@@ -107,6 +107,13 @@ def placement_attr(
     }
 
 
+def _pool_refs(entry: dict[str, Any]) -> tuple[Address, ...]:
+    """The compute pools a declared placement names (an edge: a pool resized in the same plan
+    is resized before the deployment is placed on it; a pool that does not exist is an error)."""
+    pools = (entry.get("placement") or {}).get("compute_pools") or []
+    return tuple(Address("compute_pool", str(pool)) for pool in sorted(set(pools)))
+
+
 def placement_input(placement: dict[str, Any] | None) -> dict[str, Any] | None:
     """The ``ModelPlacementInput`` for a normalised placement."""
     if placement is None:
@@ -133,6 +140,9 @@ class DeploymentKind(Kind):
     address_kind = "model"
     ownership = "prune"
     write_only = frozenset({"speculative_decoding"})
+    # Not a secret: shown as a value. Not recordable either: a model service has no label or
+    # description field (its ``name`` is what the UI shows), so every plan says it is not compared.
+    plain_write_only = write_only
     live_query = "\n".join(
         [
             every_project(PROJECT_FIELDS),
@@ -152,7 +162,7 @@ class DeploymentKind(Kind):
                         address=Address("model", model, project_address),
                         kind=self.name,
                         attrs=self._desired_attrs(entry),
-                        refs=(project_address, Address("model", model)),
+                        refs=(project_address, Address("model", model), *_pool_refs(entry)),
                         identity={"project": project["key"], "model": model},
                         source=manifest.mark(("projects", p_index, "models", m_index)),
                     )

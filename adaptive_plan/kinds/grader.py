@@ -22,8 +22,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from adaptive_plan.kinds import _grader_config as config
+from adaptive_plan.kinds._function_check import code_origin, function_checks
 from adaptive_plan.kinds._shared import create, step
 from adaptive_plan.kinds.base import Kind, LiveData, Operation, StepSpec
+from adaptive_plan.kinds.checks import PlanCheck
 from adaptive_plan.kinds.metric import (
     UPDATE_METRIC,
     live_metric_attrs,
@@ -36,6 +38,7 @@ from adaptive_plan.model.address import Address
 from adaptive_plan.model.manifest import Manifest
 from adaptive_plan.model.plan import AttrChange, Poll
 from adaptive_plan.model.resource import Resource
+from adaptive_plan.model.snapshot import LiveState
 
 ALIAS = "grader"
 
@@ -117,7 +120,11 @@ class GraderKind(Kind):
                         kind=self.name,
                         attrs=attrs,
                         refs=tuple(refs),
-                        identity={"project": project["key"], "key": entry["key"]},
+                        identity={
+                            "project": project["key"],
+                            "key": entry["key"],
+                            "code_at": _code_at(manifest, (p_index, g_index), entry, kind),
+                        },
                         source=manifest.mark(("projects", p_index, "graders", g_index)),
                     )
                 )
@@ -150,6 +157,10 @@ class GraderKind(Kind):
                     )
                 )
         return resources
+
+    def plan_checks(self, desired: Resource, live: LiveState) -> Sequence[PlanCheck]:
+        """``validateFunctionGrader`` for a function grader (see ``_function_check``)."""
+        return function_checks(desired, live)
 
     def requires_replace(self, changes: Sequence[AttrChange]) -> bool:
         return any(change.path in REPLACE_ONLY for change in changes)
@@ -266,6 +277,12 @@ class GraderKind(Kind):
             entry["metric"] = metric
         entry[kind] = config.manifest_config(kind, attrs)
         return entry
+
+
+def _code_at(manifest: Manifest, at: tuple[int, int], entry: dict[str, Any], kind: str) -> dict[str, Any]:
+    if kind != "function" or not isinstance(entry.get("function"), dict):
+        return {}
+    return code_origin(manifest, ("projects", at[0], "graders", at[1], "function"), entry["function"])
 
 
 def _desired_metric(metric: Any, declared: dict[str, dict[str, Any]]) -> dict[str, Any]:

@@ -28,7 +28,7 @@ resource's attrs and identity (``fingerprint``), for saved-plan staleness checks
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, Protocol
 
@@ -59,17 +59,23 @@ class Executes(Downloads, Protocol):
 
 
 def read_live_state(
-    client: Executes, kinds: Sequence[Kind], *, max_document_bytes: int = MAX_DOCUMENT_BYTES
+    client: Executes,
+    kinds: Sequence[Kind],
+    *,
+    max_document_bytes: int = MAX_DOCUMENT_BYTES,
+    declared: Collection[Address] = (),
 ) -> LiveState:
     """Read every kind's live objects (two round-trip levels) into a normalised ``LiveState``;
-    ``max_document_bytes`` bounds each scoped document (``live.batch``)."""
+    ``max_document_bytes`` bounds each scoped document (``live.batch``). ``declared``: the
+    addresses the manifests declare, for kinds that download content only for objects the
+    manifests manage (``LiveData.declared``)."""
     read = _with_scopes(kinds)
     first = client.execute(first_document(read), operation_name=FIRST_OPERATION) or {}
     documents = scoped_documents(kinds, scope_keys(read, first), max_document_bytes)
     answers = in_parallel(
         lambda document: client.execute(document.text, operation_name=SCOPED_OPERATION) or {}, documents
     )
-    data = LiveData(first=first, per_scope=split_scoped(documents, answers))
+    data = LiveData(first=first, per_scope=split_scoped(documents, answers), declared=frozenset(declared))
     wanted = sorted({path for kind in kinds for path in kind.live_downloads(data)})
     if wanted:
         data = replace(data, downloads=download_all(client, wanted))

@@ -178,6 +178,14 @@ def _minimum(c: _Compiler, value: float, schema: dict[str, Any]) -> Check:
     return lambda v: not _TYPES["number"](v) or v >= value
 
 
+def _exclusive_minimum(c: _Compiler, value: float, schema: dict[str, Any]) -> Check:
+    return lambda v: not _TYPES["number"](v) or v > value
+
+
+def _maximum(c: _Compiler, value: float, schema: dict[str, Any]) -> Check:
+    return lambda v: not _TYPES["number"](v) or v <= value
+
+
 def _min_items(c: _Compiler, value: int, schema: dict[str, Any]) -> Check:
     return lambda v: not isinstance(v, list) or len(v) >= value
 
@@ -212,6 +220,8 @@ _COMPILERS: dict[str, Callable[[_Compiler, Any, dict[str, Any]], Check | None]] 
     "minLength": _min_length,
     "maxLength": _max_length,
     "minimum": _minimum,
+    "exclusiveMinimum": _exclusive_minimum,
+    "maximum": _maximum,
     "minItems": _min_items,
     "uniqueItems": _unique,
     "propertyNames": _property_names,

@@ -21,8 +21,10 @@ from typing import Any, Literal
 
 from adaptive_plan.kinds import TOP_SECTIONS
 from adaptive_plan.manifest import secrets_check
+from adaptive_plan.manifest.ab_tests import check_ab_tests
 from adaptive_plan.manifest.addresses import iter_resources
 from adaptive_plan.manifest.checks import check_rules
+from adaptive_plan.manifest.datasets import load_datasets
 from adaptive_plan.manifest.diagnostics import Collector
 from adaptive_plan.manifest.files import ManifestFile, confine_var_file, discover, read_text
 from adaptive_plan.manifest.marks import MarkTable
@@ -103,9 +105,12 @@ def _load(
     collector.document = merged  # addresses in messages name every entry, even a rejected one
     document = _accepted(merged, rejected)
     check_rules(document, collector)
+    check_ab_tests(document, collector, offline=mode == "validate")
     if mode == "validate":  # plan and apply check references against live state instead
         check_references(document, collector)
-    recipes = load_recipes(document, collector, {f.path: f.root for f in files})
+    roots = {f.path: f.root for f in files}
+    recipes = load_recipes(document, collector, roots)
+    datasets = load_datasets(document, collector, roots)
     found = secrets_check.wrap_and_check(
         document, [d for d in documents if d.file in rendered.secret_files], collector, mode, environ
     )
@@ -116,6 +121,7 @@ def _load(
         document=document,
         marks=MarkTable(marks.values),  # type: ignore[arg-type]  # a lazy read-only mapping
         recipe_sources=recipes,
+        dataset_sources=datasets,
         files=tuple(f.path for f in files),
         input_hash=rendered.digest(),
     )

@@ -94,7 +94,8 @@ def load_recipes(
     return sources
 
 
-def _place(path: Path, collector: Collector, roots: dict[str, str]) -> tuple[str, str] | None:
+def place_of(path: Path, collector: Collector, roots: dict[str, str]) -> tuple[str, str] | None:
+    """(declaring manifest file, root of its tree) of the value at ``path``, or None."""
     raw = collector.marks.values.get(path)
     if raw is None or raw.name not in roots:
         return None
@@ -104,7 +105,7 @@ def _place(path: Path, collector: Collector, roots: dict[str, str]) -> tuple[str
 def _recipe(
     recipe: dict[str, Any], path: Path, collector: Collector, roots: dict[str, str]
 ) -> RecipeSource | None:
-    place = _place((*path, "path"), collector, roots)
+    place = place_of((*path, "path"), collector, roots)
     if place is None:
         return None
     try:
@@ -153,7 +154,7 @@ def _function_source(
     function: dict[str, Any], path: Path, collector: Collector, roots: dict[str, str]
 ) -> None:
     """Read a function grader's ``file`` into ``source`` (marks point at the ``file`` node)."""
-    place = _place((*path, "file"), collector, roots)
+    place = place_of((*path, "file"), collector, roots)
     if place is None:
         return
     try:

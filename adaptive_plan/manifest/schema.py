@@ -35,6 +35,7 @@ _PATTERN_HINTS = {
     "^[^@\\s]+@[^@\\s]+$": "is not an email address",
     "^[^/]+$": "must not contain '/'",
     "^[A-Za-z_][A-Za-z0-9_]*$": "is not a valid variable name: use letters, digits and '_'",
+    "^https?://[^\\s/]+\\S*$": "is not an http(s) URL",
 }
 
 # (path, mark-of-key?, message) for each problem found
@@ -160,6 +161,8 @@ def _generic(error: ValidationError, path: Path) -> Iterator[Problem]:
         "minLength": lambda v: "must not be empty" if v == 1 else f"must be at least {v} characters long",
         "maxLength": lambda v: f"must be at most {v} characters long",
         "minimum": lambda v: f"must be at least {v}, got {error.instance!r}",
+        "exclusiveMinimum": lambda v: f"must be more than {v}, got {error.instance!r}",
+        "maximum": lambda v: f"must be at most {v}, got {error.instance!r}",
         "minItems": lambda v: f"needs at least {v} item{'s' if v != 1 else ''}",
         "uniqueItems": lambda v: "has duplicate items",
         "const": lambda v: f"must be {v!r}",

@@ -23,6 +23,20 @@ class RecipeSource:
     is_dir: bool
 
 
+@dataclass(frozen=True)
+class DatasetSource:
+    """A dataset's file, resolved and hashed at load time.
+
+    ``path``: absolute path of the ``.jsonl`` file (inside the manifest tree); ``size`` in bytes
+    decides the upload path (``model.dataset_content.CHUNKED_ABOVE``); ``content_hash``:
+    ``model.dataset_content.content_hash`` of its bytes.
+    """
+
+    path: str
+    content_hash: str
+    size: int
+
+
 @dataclass
 class Manifest:
     """Every manifest file merged into one document.
@@ -31,12 +45,14 @@ class Manifest:
     data; strings holding ``secret()`` tokens are ``Sensitive``.
     ``marks``: JSON path inside ``document`` -> where that node was written.
     ``recipe_sources``: (project key, recipe key) -> the recipe's resolved files.
+    ``dataset_sources``: (project key, dataset key) -> the dataset's resolved file.
     ``input_hash``: sha256 of the rendered inputs, recorded in saved plans.
     """
 
     document: dict[str, Any] = field(default_factory=dict)
     marks: dict[Path, SourceMark] = field(default_factory=dict)
     recipe_sources: dict[tuple[str, str], RecipeSource] = field(default_factory=dict)
+    dataset_sources: dict[tuple[str, str], DatasetSource] = field(default_factory=dict)
     files: tuple[str, ...] = ()
     input_hash: str = ""
 

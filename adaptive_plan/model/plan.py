@@ -83,6 +83,8 @@ class Step:
     ``document``/``operation``/``variables``: the GraphQL request; variables may hold
     ``Sensitive`` values, resolved only when the request is sent.
     ``uploads``: variable path (``file``) -> local file or directory to upload (zipped if a dir).
+    ``chunked``: the upload variables sent through the REST upload session instead (a large
+    dataset, ADAPTIVE_API.md §1.4): apply sends the file in parts and puts the session id there.
     ``after``: ids of the steps that must finish first.
     ``idempotent``: safe to re-send when the outcome is unknown; otherwise apply re-reads
     with ``probe`` (a document whose non-empty ``data`` means the create already happened).
@@ -100,6 +102,7 @@ class Step:
     document: str
     variables: dict[str, Any] = field(default_factory=dict)
     uploads: dict[str, str] = field(default_factory=dict)
+    chunked: tuple[str, ...] = ()
     after: tuple[str, ...] = ()
     idempotent: bool = True
     probe: Poll | None = None
@@ -145,6 +148,8 @@ class Plan:
     ``unmanaged``: live child objects not in the manifests (left alone unless pruned).
     ``fingerprints``: address -> hash of the live object read, for saved-plan staleness.
     ``allow_delete``: the plan was made with deletions allowed.
+    ``checks``: server-side checks to make before the plan is shown (``kinds.checks.PlanCheck``,
+    e.g. ``validateFunctionGrader``); not saved: a saved plan was checked when it was made.
     """
 
     changes: list[Change] = field(default_factory=list)
@@ -154,6 +159,7 @@ class Plan:
     input_hash: str = ""
     allow_delete: bool = False
     targets: list[str] = field(default_factory=list)
+    checks: list[Any] = field(default_factory=list, compare=False, metadata={"saved": False})
 
     @property
     def has_changes(self) -> bool:
@@ -198,14 +204,18 @@ def _step_from_dict(data: dict[str, Any]) -> Step:
         return Poll(**{**value, "until": tuple(value["until"]), "fail_on": tuple(value["fail_on"])})
 
     after = tuple(data["after"])
-    return Step(**{**data, "after": after, "probe": poll(data["probe"]), "poll": poll(data["poll"])})
+    chunked = tuple(data.get("chunked", ()))
+    probe, waits = poll(data["probe"]), poll(data["poll"])
+    return Step(**{**data, "after": after, "chunked": chunked, "probe": probe, "poll": waits})
 
 
 def _to_json(value: Any) -> Any:
     if isinstance(value, secrets.Sensitive):
         return value.to_json()
     if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _to_json(getattr(value, f.name)) for f in fields(value)}
+        return {
+            f.name: _to_json(getattr(value, f.name)) for f in fields(value) if f.metadata.get("saved", True)
+        }
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, dict):

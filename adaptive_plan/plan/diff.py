@@ -10,7 +10,7 @@ only ``model`` and ``kinds``.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from adaptive_plan.kinds._shared import expand, keep_live_hint
@@ -59,6 +59,7 @@ def diff_resources(
     A kind that needs other resources' facts for its warnings gathers them in ``Kind.link``.
     """
     result = DiffResult()
+    effects = drift_reasons(kinds.values(), live)
     for address, wanted in desired.items():
         kind = kinds[wanted.kind]
         actual = live.get(address)
@@ -66,7 +67,8 @@ def diff_resources(
             result.changes.append(_create(kind, wanted))
         else:
             forced = any(address.is_within(target) for target in replace)
-            result.changes.append(_update(kind, wanted, actual, forced=forced))
+            change = _update(kind, wanted, actual, forced=forced)
+            result.changes.append(_explained(change, effects.get(address, {})))
     for address, actual in live.resources.items():
         kind = kinds.get(actual.kind)
         if address in desired or kind is None:
@@ -75,9 +77,27 @@ def diff_resources(
     return result
 
 
+def drift_reasons(kinds: Iterable[Kind], live: LiveState) -> dict[Address, dict[str, str]]:
+    """Every kind's ``drift_reasons``, merged: address -> attribute -> reason."""
+    merged: dict[Address, dict[str, str]] = {}
+    for kind in kinds:
+        for address, attributes in kind.drift_reasons(live).items():
+            merged.setdefault(address, {}).update(attributes)
+    return merged
+
+
+def _explained(change: DraftChange, effects: Mapping[str, str]) -> DraftChange:
+    """An update whose changed attributes have a known cause gives it as its reason."""
+    paths = dict.fromkeys(attribute.path.split(".")[0] for attribute in change.attributes)
+    why = [effects[path] for path in paths if path in effects]
+    if change.action is Action.NOOP or not why:
+        return change
+    return dataclasses.replace(change, reason="; ".join([*why, *([change.reason] if change.reason else [])]))
+
+
 def _create(kind: Kind, wanted: Resource) -> DraftChange:
     attributes = tuple(
-        _mark(AttrChange(path, None, value, sensitive=path in kind.write_only))
+        _mark(AttrChange(path, None, value, sensitive=_sensitive(kind, path)))
         for path, value in sorted(wanted.attrs.items())
     )
     return DraftChange(
@@ -96,7 +116,7 @@ def _update(kind: Kind, wanted: Resource, actual: Resource, *, forced: bool) -> 
     refusals = tuple(kind.cannot_apply(wanted, actual, compared))
     resendable = kind.write_only - kind.create_only
     resent = [
-        AttrChange(path, None, wanted.attrs[path], sensitive=True)
+        _mark(AttrChange(path, None, wanted.attrs[path], sensitive=_sensitive(kind, path)))
         for path in sorted(wanted.attrs)
         if path in resendable
     ]
@@ -108,7 +128,7 @@ def _update(kind: Kind, wanted: Resource, actual: Resource, *, forced: bool) -> 
             action=Action.NOOP,
             desired=wanted,
             actual=actual,
-            warnings=warnings,
+            warnings=warnings + _not_compared(kind, wanted, sent=False),
         )
     every = compared + resent
     shown = tuple(_mark(line) for change in compared for line in expand(change)) + tuple(resent)
@@ -126,7 +146,7 @@ def _update(kind: Kind, wanted: Resource, actual: Resource, *, forced: bool) -> 
         attributes=shown,
         specs=specs,
         reason="" if compared else "--replace: re-sending write-only values",
-        warnings=warnings,
+        warnings=warnings + _not_compared(kind, wanted, sent=True),
         refusals=refusals,
     )
 
@@ -220,6 +240,31 @@ def removal_steps(kind: Kind, actual: Resource) -> tuple[StepSpec, ...]:
     """The kind's delete steps, each marked ``absent_ok``: once the object is gone (deleted by an
     earlier attempt whose answer was lost, or by hand), "not found" is the goal reached."""
     return tuple(dataclasses.replace(spec, absent_ok=True) for spec in kind.delete_steps(actual))
+
+
+def _sensitive(kind: Kind, path: str) -> bool:
+    """Write-only values are shown as ``(sensitive)``, except configuration that is no secret."""
+    return path in kind.write_only and path not in kind.plain_write_only
+
+
+def _not_compared(kind: Kind, wanted: Resource, *, sent: bool) -> tuple[str, ...]:
+    """What every plan says of a declared non-secret write-only value of an existing object:
+    it cannot be compared, so a change to it alone plans nothing."""
+    address = wanted.address
+    notes = []
+    for path in sorted(kind.plain_write_only & wanted.attrs.keys()):
+        if sent and path not in kind.create_only:
+            notes.append(
+                f"{path} is write-only (the API never returns it), so it is not compared; "
+                "this update sends the declared value"
+            )
+        else:
+            notes.append(
+                f"{address}: {path} is write-only (the API never returns it and has no field to record "
+                "what was sent), so it is not compared: a changed value is sent only with "
+                f"--replace {address} or with another change of this object"
+            )
+    return tuple(notes)
 
 
 def _unsendable(changes: list[AttrChange]) -> str:

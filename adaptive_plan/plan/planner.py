@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from adaptive_plan.kinds.base import Kind
 from adaptive_plan.model.address import Address
@@ -64,6 +65,7 @@ def make_plan(manifest: Manifest, live: LiveState, kinds: Sequence[Kind], option
         input_hash=manifest.input_hash,
         allow_delete=options.allow_delete,
         targets=list(options.targets),
+        checks=_checks(drafts.values(), live),
     )
 
 
@@ -154,6 +156,17 @@ def _replace_warnings(replace: Iterable[Address], drafts: Mapping[Address, Draft
 
 def _attrs(draft: DraftChange) -> Iterable[str]:
     return draft.desired.attrs if draft.desired is not None else ()
+
+
+def _checks(drafts: Iterable[DraftChange], live: LiveState) -> list[Any]:
+    """The server-side checks (``Kind.plan_checks``) of everything the plan creates or updates."""
+    changing = (Action.CREATE, Action.UPDATE, Action.REPLACE)
+    return [
+        check
+        for draft in drafts
+        if draft.action in changing and draft.desired is not None
+        for check in draft.kind.plan_checks(draft.desired, live)
+    ]
 
 
 def _fingerprints(

@@ -43,6 +43,7 @@ class _Builder:
             document=spec.document,
             variables=_absolute_outputs(spec.variables, self.id.rsplit("#", 1)[0]),
             uploads=spec.uploads,
+            chunked=spec.chunked,
             after=tuple(dict.fromkeys(a for a in self.after if a != self.id)),
             idempotent=spec.idempotent,
             probe=spec.probe,

@@ -5,6 +5,8 @@ The API has no update or delete for AB campaigns; cancel is the only terminal ac
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from adaptive_sdk.graphql_client import AbCampaignCreateData
 from adaptive_sdk.graphql_client.enums import AbcampaignStatus, ScoreType
@@ -91,3 +93,61 @@ def test_create_with_an_unknown_feedback_key_fails(sdk, arena, uniq) -> None:
     with pytest.raises(API_ERRORS):
         sdk.ab_tests.create(ab_test_key=key, feedback_key=uniq("nometric"), models=models, project=project)
     assert sdk.ab_tests.get(key) is None
+
+
+def test_a_cancelled_key_stays_taken_and_cannot_be_cancelled_again(sdk, arena, uniq) -> None:
+    project, feedback_key, models = arena
+    key = uniq("ab")
+    sdk.ab_tests.create(ab_test_key=key, feedback_key=feedback_key, models=models, project=project)
+    sdk.ab_tests.cancel(key)
+    with pytest.raises(API_ERRORS):
+        sdk.ab_tests.create(ab_test_key=key, feedback_key=feedback_key, models=models, project=project)
+    with pytest.raises(API_ERRORS):
+        sdk.ab_tests.cancel(key)
+
+
+def test_project_ab_campaigns_needs_its_filter(sdk, project) -> None:
+    """``Project.abCampaigns(filter: AbCampaignFilter!)`` has no default in the wheel's schema
+    listing, so a document must pass ``filter: {}`` (the emulator refuses one that does not)."""
+    query = "query Q($p: IdOrKey!) { project(idOrKey: $p) { abCampaigns { key } } }"
+    with pytest.raises(API_ERRORS):
+        response = sdk._gql_client.execute(query=query, operation_name="Q", variables={"p": project})
+        sdk._gql_client.get_data(response)
+
+
+def test_a_finished_auto_deploy_campaign_promotes_its_winner() -> None:
+    """On the emulator's clock (``ab_test_duration``) a campaign ends DONE; with ``auto_deploy``
+    its winner becomes the project's default model, as the SDK's ``create`` docstring says."""
+    from adaptive_sdk import Adaptive
+
+    from adaptive_plan.emulator.server import run_emulator
+
+    with run_emulator(ab_test_duration=0.3) as emulator:
+        sdk = Adaptive(base_url=emulator.url, api_key=emulator.api_key)
+        try:
+            sdk.projects.create(key="arena")
+            sdk.feedback.register_key(project="arena", key="win", kind="bool")
+            models = []
+            for name in ("champ", "challenger"):
+                key = sdk.models.add_external(
+                    name=name, external_model_id="gpt-4o-mini", api_key="sk-test", provider="open_ai"
+                ).key
+                sdk.models.attach(model=key, project="arena", wait=True)
+                models.append(key)
+            sdk.models.update(model=models[0], is_default=True, project="arena")
+            sdk.ab_tests.create(
+                ab_test_key="ab", feedback_key="win", models=models, auto_deploy=True, project="arena"
+            )
+            time.sleep(0.4)
+            detail = sdk.ab_tests.get("ab")
+            assert detail is not None
+            assert detail.status == AbcampaignStatus.DONE
+            assert detail.end_date is not None
+            described = sdk.projects.get("arena")
+            assert described is not None
+            default = [s.model.key for s in described.model_services if s.is_default]
+            assert default == [models[1]]
+            with pytest.raises(API_ERRORS):
+                sdk.ab_tests.cancel("ab")  # finished: nothing left to cancel
+        finally:
+            sdk.close()

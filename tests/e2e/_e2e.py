@@ -118,7 +118,7 @@ class Cli:
 
 
 READ_PREFIXES = ("Live", "Describe", "Get", "List", "Probe")
-READ_NAMES = frozenset({"ModelServiceStatus", "GraderMetric"})
+READ_NAMES = frozenset({"ModelServiceStatus", "GraderMetric", "PlanChecks"})  # PlanChecks: validate*
 
 
 def mutations(run: Run) -> list[str]:

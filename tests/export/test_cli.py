@@ -93,7 +93,7 @@ def test_single_file_recipe_points_at_the_file(cli, applied, tmp_path) -> None:
     [
         (("--project", "alpah"), "no such (unarchived) project on the instance (did you mean 'alpha'?)"),
         (("--out", "-", "--layout", "per-project"), "use --layout single"),
-        (("--kind", "dataset"), "Invalid value for '--kind'"),
+        (("--kind", "datasets"), "Invalid value for '--kind'"),
     ],
 )
 def test_bad_options_are_clear_errors(cli, applied, tmp_path, args, message) -> None:

@@ -53,7 +53,8 @@ def test_create_attaches_deploys_and_waits_then_everything_is_equal(client, proj
     assert [step.verb for step in steps] == ["attach", "deploy", "update(is_default)"]
     assert steps[1].poll is not None and steps[1].poll.until == ("ONLINE",)
     assert steps[2].variables["input"]["project"] == project, "make-default names the project explicitly"
-    assert wanted.refs == (Address("project", project), Address("model", "llama-3.1-8b-instruct"))
+    pools = (Address("compute_pool", "a100-pool"), Address("compute_pool", "h100-pool"))
+    assert wanted.refs == (Address("project", project), Address("model", "llama-3.1-8b-instruct"), *pools)
     live = converge(client, KIND, manifest)
     llama = live[_address(project, "llama-3.1-8b-instruct")]
     assert llama.identity["status"] == "ONLINE", "the deploy step's poll waited for ONLINE"

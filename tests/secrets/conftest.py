@@ -27,6 +27,19 @@ def cli(emu, tmp_path: Path, sfx: str) -> Cli:
 
 
 @pytest.fixture
+def own(tmp_path: Path, sfx: str) -> Iterator[tuple[Cli, object]]:
+    """(CLI, official SDK) on an emulator of this test alone (a fresh instance: no projects)."""
+    from adaptive_sdk import Adaptive
+
+    from adaptive_plan.emulator.server import run_emulator
+
+    with run_emulator(deploy_delay=0.0) as emulator:
+        official = Adaptive(base_url=emulator.url, api_key=emulator.api_key)
+        yield Cli(emulator, tmp_path, sfx), official
+        official.close()
+
+
+@pytest.fixture
 def echo_proxy(emu) -> Iterator[EchoProxy]:
     with EchoProxy(emu.url, emu.api_key) as proxy:
         yield proxy

@@ -28,6 +28,7 @@ from adaptive_plan.cli.plan_options import plan_options
 from adaptive_plan.cli.session import Connection, Inputs, load, open_client, plan_against
 from adaptive_plan.kinds import KINDS
 from adaptive_plan.live.reader import read_live_state
+from adaptive_plan.model.address import Address
 from adaptive_plan.model.errors import ApplyError, ConfigError, StalePlanError
 from adaptive_plan.model.plan import Plan
 from adaptive_plan.model.snapshot import LiveState
@@ -154,7 +155,8 @@ def _apply_saved(path: Path, connection: Connection, run: _Run) -> None:
     saved = read_saved_plan(path)
     with open_client(connection) as client:
         _same_instance(saved, connection, client.url)
-        live = read_live_state(client, KINDS)
+        declared = [Address.parse(address) for address in saved.fingerprints]  # what the plan read
+        live = read_live_state(client, KINDS, declared=declared)
         _fresh(path, saved, live)
         run.apply(saved.plan, client)
 

@@ -16,6 +16,10 @@ from adaptive_plan.emulator.server import Faults, start_emulator
 @click.option("--db", "db_path", default=None, help="SQLite file for the state (default: in memory).")
 @click.option("--api-key", default=None, help="Admin API key (default: generated).")
 @click.option("--deploy-delay", default=0.0, type=float, help="Seconds a deployment stays PENDING.")
+@click.option(
+    "--ab-test-duration", default=None, type=float,
+    help="Seconds after which an AB test ends by itself (default: never).",
+)
 @click.option("--latency-ms", default=0.0, type=float, help="Added latency per API request.")
 @click.option("--error-rate", default=0.0, type=float, help="Share of API requests answered with HTTP 503.")
 @click.option("--throttle-rate", default=0.0, type=float, help="Share answered with HTTP 429 + Retry-After.")
@@ -33,6 +37,7 @@ def command(
     db_path: str | None,
     api_key: str | None,
     deploy_delay: float,
+    ab_test_duration: float | None,
     latency_ms: float,
     error_rate: float,
     throttle_rate: float,
@@ -58,7 +63,13 @@ def command(
     )
     try:
         emulator = start_emulator(
-            db_path=db_path, api_key=api_key, host=host, port=port, deploy_delay=deploy_delay, faults=faults
+            db_path=db_path,
+            api_key=api_key,
+            host=host,
+            port=port,
+            deploy_delay=deploy_delay,
+            faults=faults,
+            ab_test_duration=ab_test_duration,
         )
     except sqlite3.Error as error:
         raise click.ClickException(f"cannot open the database {db_path}: {error}") from None

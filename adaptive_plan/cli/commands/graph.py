@@ -51,7 +51,7 @@ def command(
     actions: dict[str, Action] | None = None
     if with_plan:
         with open_client(Connection(url, api_key, local)) as client:
-            planned = plan_against(client, loaded, PlanOptions())
+            planned = plan_against(client, loaded, PlanOptions(), check=False)
         actions = {change.address: change.action for change in planned.plan.changes}
     graph = build_graph(collect_desired(loaded.manifest, KINDS).values(), actions)
     if output_format == "mermaid":

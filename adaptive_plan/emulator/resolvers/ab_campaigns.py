@@ -1,7 +1,14 @@
 """AB campaigns: create, cancel, list (active/status/project filters) and describe.
 
 Stored shape: ``{id key name projectId metricId services:[ids] autoDeploy trafficSplit scoreType
-status beginDate endDate createdAt}``; keys are global (``abCampaign`` has no project scope).
+status beginDate endDate createdAt}``; keys are global (``abCampaign`` has no project scope), and a
+cancelled or finished campaign keeps its key.
+
+A real server ends a campaign when it has enough scores. The emulator ends it on a clock instead
+(``ab_test_duration`` seconds after ``beginDate``, never when unset): ``settle`` runs before every
+GraphQL request, moving a campaign WARMUP -> IN_PROGRESS (half-way) -> DONE, and a DONE campaign
+with ``autoDeploy`` makes its winner the project's default model (the emulator's winner: the first
+of its model services that is not the default already, so the change is visible).
 """
 
 from __future__ import annotations
@@ -22,6 +29,39 @@ from adaptive_plan.emulator.resolvers.common import (
 
 R = Resolvers()
 _ACTIVE = ("WARMUP", "IN_PROGRESS")
+
+
+def settle(store: Any, duration: float | None) -> None:
+    """Advance every active campaign on the emulator's clock (see the module docstring)."""
+    if duration is None:
+        return
+    stamp = now_ms()
+    for campaign in store.list("ab_campaign"):
+        if campaign["status"] not in _ACTIVE:
+            continue
+        elapsed = (stamp - campaign["beginDate"]) / 1000
+        if elapsed >= duration:
+            campaign.update(status="DONE", endDate=stamp, hasEnoughScores=True)
+            if campaign["autoDeploy"]:
+                _promote_winner(store, campaign)
+        elif elapsed >= duration / 2:
+            campaign["status"] = "IN_PROGRESS"
+        else:
+            continue
+        store.save("ab_campaign", campaign)
+
+
+def _promote_winner(store: Any, campaign: dict) -> None:
+    services = [s for s in _services(store, campaign) if not s["deleted"]]
+    winner = next((s for s in services if not s["isDefault"]), None)
+    if winner is None:
+        return
+    for other in store.list("service", campaign["projectId"]):
+        if other["isDefault"] and other["id"] != winner["id"]:
+            other["isDefault"] = False
+            store.save("service", other)
+    winner["isDefault"] = True
+    store.save("service", winner)
 
 
 def _matches(store: Any, campaign: dict, flt: dict) -> bool:

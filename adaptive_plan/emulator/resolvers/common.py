@@ -36,6 +36,7 @@ class Context:
     user: dict[str, Any]
     permissions: frozenset[str]
     deploy_delay: float = 0.0
+    ab_test_duration: float | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
     def require(self, permission: str) -> None:
