@@ -198,6 +198,10 @@ class AbTestKind(Kind):
             return [AttrChange("status", "cancelled", "running")]
         return []  # running and equal, or finished: reported by ``warnings``
 
+    def cannot_apply(self, desired: Resource, actual: Resource, changes: Sequence[AttrChange]) -> list[str]:
+        """A test cancelled out of band cannot be restarted: ``plan`` refuses, ``drift`` reports."""
+        return [_cancelled(actual)] if actual.attrs.get("status") == "cancelled" else []
+
     # --- steps --------------------------------------------------------------
     def create_steps(self, desired: Resource) -> Sequence[StepSpec]:
         project, key = desired.identity["project"], desired.identity["key"]

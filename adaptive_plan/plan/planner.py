@@ -8,6 +8,7 @@ Pure: no I/O, no API; everything kind-specific goes through the ``Kind`` interfa
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -29,11 +30,15 @@ from adaptive_plan.plan.targets import check_known, parse_addresses, select_targ
 @dataclass(frozen=True)
 class PlanOptions:
     """``targets``: ``--target`` addresses; ``allow_delete``: recorded in the plan for apply's
-    check; ``replace``: ``--replace`` addresses whose write-only values are re-sent."""
+    check; ``replace``: ``--replace`` addresses whose write-only values are re-sent;
+    ``report_unappliable``: keep a change the API can never make in the plan, its reason saying
+    what to declare (``drift``, which reports every difference), instead of refusing the plan
+    (``plan``/``apply``)."""
 
     targets: tuple[str, ...] = ()
     allow_delete: bool = False
     replace: tuple[str, ...] = ()
+    report_unappliable: bool = False
 
 
 def make_plan(manifest: Manifest, live: LiveState, kinds: Sequence[Kind], options: PlanOptions) -> Plan:
@@ -54,7 +59,10 @@ def make_plan(manifest: Manifest, live: LiveState, kinds: Sequence[Kind], option
         drafts = {address: draft for address, draft in drafts.items() if address in keep}
         graph = {address: graph[address] & keep for address in keep}
         unmanaged = [address for address in unmanaged if any(address.is_within(t) for t in targets)]
-    _refuse(drafts.values())
+    if options.report_unappliable:
+        drafts = {address: _reported(draft) for address, draft in drafts.items()}
+    else:
+        _refuse(drafts.values())
     order = apply_order(graph)
     steps = assemble_steps(order, drafts, graph)
     return Plan(
@@ -124,6 +132,14 @@ def _refuse(drafts: Iterable[DraftChange]) -> None:
         problems += [f"{where}{draft.address}: {refusal}" for refusal in draft.refusals]
     if problems:
         raise PlanError("these changes can never be applied:\n" + "\n".join(sorted(problems)))
+
+
+def _reported(draft: DraftChange) -> DraftChange:
+    """A change that can never be applied, kept for a report: its refusals become its reason."""
+    if not draft.refusals:
+        return draft
+    reason = "; ".join(draft.refusals)
+    return dataclasses.replace(draft, reason=reason, warnings=(*draft.warnings, *draft.refusals))
 
 
 def _silent(draft: DraftChange) -> tuple[str, ...]:

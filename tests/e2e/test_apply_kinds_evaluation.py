@@ -82,9 +82,12 @@ def test_ab_test(cli: Cli, sdk: Any) -> None:
         {"path": "status", "live": "cancelled", "declared": "running", "sensitive": False}
     ]
     assert "cancelled on" in item["reason"] and "outside adaptive-plan" in item["reason"]
-    planned = cli.plan()
-    assert_plan_shows(planned, "~", second, ["outside adaptive-plan", "the API has no call for this change"])
-    assert mutations(cli.apply_ok()) == []  # nothing can be sent
+    planned = cli.plan("--detailed-exitcode")  # never an update that sends nothing, forever
+    assert planned.exit_code == 1, planned
+    assert f"{second}: AB test ab2-{cli.sfx} was cancelled" in planned.stderr, planned
+    assert "cannot be restarted" in planned.stderr, planned
+    refused = cli.apply()
+    assert refused.exit_code == 1 and mutations(refused) == [], refused
     cli.scenario("021-ab_test", "prune")  # undeclared: a cancelled test is history, nothing to cancel
     cli.assert_no_changes()  # both tests are history now: neither listed nor planned
 

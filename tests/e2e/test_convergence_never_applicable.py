@@ -4,11 +4,13 @@ Each object is made out of band with the official SDK; the manifest then declare
 API has no call to set (a team rename, another external model id, a project's team, a user's
 type). ``plan --detailed-exitcode`` must not exit 2 forever with an update that sends nothing:
 it exits 1 naming FILE:LINE:COL, the address and the live value to declare, and sends nothing;
-``drift`` and ``apply`` refuse the same way. Declaring the live value gives an empty plan.
+``apply`` refuses the same way, and ``drift`` reports it (exit 2) with that reason. Declaring
+the live value gives an empty plan.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -87,14 +89,19 @@ def test_a_change_that_can_never_be_applied_is_a_plan_error(cli: Cli, sdk: Any, 
     address = case.address.format(s=sfx)
     env = {"K": "sk-canary-never"}
 
-    for run in (cli.plan("--detailed-exitcode", env=env), cli.run("drift", str(cli.dir), env=env)):
-        assert run.exit_code == 1, run
-        assert f"{path}:" in run.stderr and f": {address}: " in run.stderr, run
-        for fragment in case.says:
-            assert fragment in run.stderr, (fragment, run)
-        assert "Traceback" not in run.output and mutations(run) == [], run
+    planned = cli.plan("--detailed-exitcode", env=env)
+    assert planned.exit_code == 1, planned
+    assert f"{path}:" in planned.stderr and f": {address}: " in planned.stderr, planned
+    for fragment in case.says:
+        assert fragment in planned.stderr, (fragment, planned)
+    assert "Traceback" not in planned.output and mutations(planned) == [], planned
     refused = cli.apply(env=env)
     assert refused.exit_code == 1 and mutations(refused) == [], refused
+    # drift reports every difference (exit 2), each with what to declare, and sends nothing
+    drifted = cli.run("drift", str(cli.dir), "--format", "json", env=env)
+    assert drifted.exit_code == 2 and mutations(drifted) == [], drifted
+    [item] = json.loads(drifted.stdout)["drifted"]
+    assert item["address"] == address and all(f in item["reason"] for f in case.says), item
 
     cli.write(case.live.format(s=sfx))
     cli.assert_no_changes(env=env)

@@ -57,7 +57,8 @@ def command(
     loaded = load(Inputs(paths, var_files, var_overrides), mode="plan")
     output.print_diagnostics(loaded.warnings)
     with open_client(Connection(url, api_key, local)) as client:
-        planned = plan_against(client, loaded, PlanOptions(targets=targets), check=False)
+        options = PlanOptions(targets=targets, report_unappliable=True)  # report, never refuse
+        planned = plan_against(client, loaded, options, check=False)
     report = drift_report(planned.plan, target=planned.target_url, tool_version=__version__)
     if output_format == "json":
         click.echo(json.dumps(report, indent=2, ensure_ascii=False))
