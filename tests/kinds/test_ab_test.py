@@ -83,8 +83,8 @@ def test_cancel_under_prune_warns_in_every_format(cli, sdk, uniq, tmp_path) -> N
     assert sdk.ab_tests.get(key).status == AbcampaignStatus.CANCELLED
     cli.assert_no_changes(pruned)  # cancelled and undeclared: history, not listed
     again = write(tmp_path / "c", _project(project, _test(key)))
-    planned = cli("plan", str(again))  # re-declared: the cancelled key cannot run again
-    assert planned.exit_code == 0 and "cannot be restarted" in planned.output
+    planned = cli("plan", str(again))  # re-declared: the cancelled key cannot run again (refused)
+    assert planned.exit_code == 1 and "cannot be restarted" in planned.output
 
 
 def test_a_key_held_by_another_project_is_an_error(cli, uniq, tmp_path) -> None:
