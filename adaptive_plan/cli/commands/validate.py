@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from adaptive_plan.cli.options import format_option, manifest_paths, var_options
+from adaptive_plan.cli.options import format_option, manifest_paths, no_color_option, var_options
 from adaptive_plan.manifest.load import LoadResult, load_manifests
 from adaptive_plan.model.errors import Diagnostic, ManifestError
 
@@ -16,8 +16,10 @@ from adaptive_plan.model.errors import Diagnostic, ManifestError
 @manifest_paths
 @var_options
 @format_option(("text", "json"))
+@no_color_option
 def command(
-    paths: tuple[str, ...], var_files: tuple[str, ...], var_overrides: dict[str, str], output_format: str
+    paths: tuple[str, ...], var_files: tuple[str, ...], var_overrides: dict[str, str], output_format: str,
+    no_color: bool,
 ) -> None:
     """Validate the manifests in PATHS offline: templates, YAML, schema, references, recipe files.
 
