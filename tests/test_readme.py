@@ -182,8 +182,9 @@ def test_the_table_lists_every_command_for_no_color_and_the_usual_options() -> N
 def test_each_common_option_is_accepted_by_each_command_listed(option: str, name: str) -> None:
     command = cli.get_command(click.Context(cli), name)
     assert command is not None, f"the table lists {name}, which is not a command"
-    args = [option, *VALUES.get(option, [])]
-    context = command.make_context(name, list(args))  # click's own parser: raises on an unknown option
+    required = [param for param in command.params if isinstance(param, click.Argument) and param.required]
+    args = [*("plan.json" for _ in required), option, *VALUES.get(option, [])]
+    context = command.make_context(name, args)  # click's own parser: raises on an unknown option
     assert context.params, (name, option)
 
 
