@@ -66,7 +66,7 @@ def _documented_requirements() -> list[str]:
     return [line.strip() for line in re.findall(r"^```text\n(.*?)```", section, re.MULTILINE | re.DOTALL)]
 
 
-def test_the_documented_requirements_are_ones_pip_accepts_and_are_pinned() -> None:
+def test_the_documented_requirements_are_ones_pip_accepts_and_are_pinned(tmp_path: Path) -> None:
     values = _documented_requirements()
     assert len(values) >= 3, values
     for value in values:
@@ -78,7 +78,7 @@ def test_the_documented_requirements_are_ones_pip_accepts_and_are_pinned() -> No
         else:
             assert str(requirement.specifier).startswith("=="), f"not pinned: {value}"
         script = step_script("plan.yml", INSTALL).replace("python -m pip install", "echo would install")
-        ran = run_step(script, Path.cwd(), {"ADAPTIVE_PLAN_REQUIREMENT": value})
+        ran = run_step(script, tmp_path, {"ADAPTIVE_PLAN_REQUIREMENT": value})
         assert ran.code == 0 and ran.stdout.strip() == f"would install {value}", ran.stderr
 
 
