@@ -211,7 +211,10 @@ class GraderKind(Kind):
         final_locked = bool(desired.attrs.get("locked", was_locked))
         editing = bool(grader_update or metric_update)
         steps: list[StepSpec] = []
-        if was_locked and editing:
+        # A locked grader is unlocked before an edit; it is locked again afterwards only when it
+        # must end locked (an unlock that is also the final state is sent once, not twice).
+        unlocked_first = was_locked and editing
+        if unlocked_first:
             steps.append(_lock_step(project, key, False))
         if grader_update:
             steps.append(
@@ -231,7 +234,8 @@ class GraderKind(Kind):
                     f"update the metric of grader {key} in project {project}",
                 )
             )
-        if final_locked != was_locked or (was_locked and editing):
+        locked_now = False if unlocked_first else was_locked
+        if final_locked != locked_now:
             steps.append(_lock_step(project, key, final_locked))
         return tuple(steps)
 
