@@ -5,7 +5,8 @@ Three rules, each checked by ``violations`` on one module's source:
   and ``from . import X`` resolve to the room ``X`` is in);
 - a room imports only the third-party packages ``ALLOWED_THIRD_PARTY`` lists (an allow-list: a
   new dependency is a decision made here, not a gap in a deny-list);
-- ``plan/`` and ``kinds/`` do no I/O: no file, socket, subprocess or HTTP modules, no ``open()``.
+- ``plan/`` and ``kinds/`` do no I/O: no file, socket, subprocess or HTTP modules, no ``open()``,
+  nothing from ``os`` but its path-string functions.
 
 ``test_the_rules_catch_each_mutation`` feeds the checker the mutations the rules exist for.
 """
@@ -59,7 +60,6 @@ IO_MODULES = frozenset(
         "shutil",
         "tempfile",
         "io",
-        "os",
         "pathlib",
         "http",
         "urllib.request",
@@ -75,6 +75,7 @@ IO_MODULES = frozenset(
     }
 )
 IO_CALLS = frozenset({"open", "exec", "eval", "__import__"})
+PURE_OS = frozenset({"path", "sep", "fspath"})  # ``os`` in a pure room: string functions only
 
 
 def _modules() -> list[Path]:
@@ -112,6 +113,17 @@ def _calls(source: str) -> set[str]:
     }
 
 
+def _os_uses(source: str) -> set[str]:
+    """What a module takes from ``os``: ``os.X`` attributes and ``from os import X`` names."""
+    used = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "os":
+            used.add(node.attr)
+        elif isinstance(node, ast.ImportFrom) and node.module == "os" and not node.level:
+            used.update(alias.name for alias in node.names)
+    return used
+
+
 def violations(relative: tuple[str, ...], source: str) -> list[str]:
     """What breaks the room rules in the module at ``relative`` (path parts inside the package)."""
     room = _room_of(relative)
@@ -136,6 +148,7 @@ def violations(relative: tuple[str, ...], source: str) -> list[str]:
             found.append(f"{room} must do no I/O: it imports {name}")
     if room in PURE_ROOMS:
         found += [f"{room} must do no I/O: it calls {call}()" for call in sorted(_calls(source) & IO_CALLS)]
+        found += [f"{room} must do no I/O: it uses os.{name}" for name in sorted(_os_uses(source) - PURE_OS)]
     return found
 
 
@@ -155,6 +168,7 @@ def test_modules_follow_the_room_rules(path: Path) -> None:
         (("kinds", "team.py"), "import jsonschema\n", "kinds must not import the third-party 'jsonschema'"),
         (("kinds", "team.py"), "from subprocess import run\n", "kinds must do no I/O: it imports subprocess"),
         (("plan", "diff.py"), "data = open('x').read()\n", "plan must do no I/O: it calls open()"),
+        (("kinds", "team.py"), "import os\nos.remove('x')\n", "kinds must do no I/O: it uses os.remove"),
         (("render", "text.py"), "import deepdiff\n", "render must not import the third-party 'deepdiff'"),
     ],
 )
