@@ -7,6 +7,7 @@ shlex, followed by the file names of one batch, from the repository root.
 
 from __future__ import annotations
 
+import json
 import shlex
 import textwrap
 from pathlib import Path
@@ -121,3 +122,15 @@ def test_an_error_elsewhere_in_the_set_fails_the_batch_that_touches_the_set(repo
 def test_without_the_option_paths_are_still_one_manifest(repo: Path) -> None:
     result = CliRunner().invoke(cli, ["validate", "deploy/projects/bot.yaml"])
     assert result.exit_code == 0 and "team 'ml-platform' is not declared" in result.output
+
+
+def test_json_gives_one_report_per_set(repo: Path) -> None:
+    args = ["--whole-set", "--format", "json", "deploy/projects/bot.yaml", "sandbox/manifest.yaml"]
+    result = CliRunner().invoke(cli, ["validate", *args])
+    assert result.exit_code == 0, result.output
+    reports = json.loads(result.stdout)
+    summary = [(r["set"], r["valid"], r["resources"]) for r in reports]
+    assert summary == [("deploy", True, 3), ("sandbox", True, 1)]
+    assert reports[0]["files"] == [
+        "deploy/manifest.yaml", "deploy/projects/bot.yaml", "deploy/projects/eval.yaml"
+    ]
