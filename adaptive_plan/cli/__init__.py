@@ -1,1 +1,1 @@
-"""cli room; see STYLE.md section 5."""
+"""cli room; see the room table in CONTRIBUTING.md."""

@@ -15,7 +15,7 @@ from adaptive_plan import __version__
 from adaptive_plan.model.errors import AdaptivePlanError
 
 # Command modules, each exposing ``command`` (a click.Command). Order is help order.
-COMMAND_MODULES = ("validate", "plan", "show", "apply", "drift", "export", "graph", "emulator")
+COMMAND_MODULES = ("validate", "plan", "show", "apply", "drift", "export", "graph", "schema", "emulator")
 
 
 class LazyErrorMappingGroup(click.Group):

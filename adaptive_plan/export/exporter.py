@@ -28,7 +28,7 @@ from adaptive_plan.export.document import (
     project_document,
 )
 from adaptive_plan.export.recipes import Downloads, download_recipe, fit_entry
-from adaptive_plan.export.schema_ref import schema_reference
+from adaptive_plan.export.schema_ref import schema_file, schema_reference
 from adaptive_plan.export.select import Selection, project_containers, select_resources
 from adaptive_plan.export.yaml_text import dump_document
 from adaptive_plan.kinds.base import Kind
@@ -47,7 +47,7 @@ PROJECTS_DIR = "projects"
 
 @dataclass(frozen=True)
 class ExportOptions:
-    """``root``: the absolute directory the files will be written to (for the schema modeline);
+    """``root``: the absolute directory the files will be written to;
     ``source``: the instance URL and ``created``: the time, both for the header comment."""
 
     selection: Selection = field(default_factory=Selection)
@@ -59,10 +59,12 @@ class ExportOptions:
 
 @dataclass
 class ExportResult:
-    """``manifests``: relative path -> YAML text; ``files``: relative path -> recipe bytes."""
+    """``manifests``: relative path -> YAML text; ``files``: relative path -> recipe bytes;
+    ``schema``: the manifest schema the modelines name, to write beside the manifests."""
 
     manifests: dict[str, str] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
+    schema: dict[str, bytes] = field(default_factory=schema_file)
     recipe_dirs: list[str] = field(default_factory=list)
     secrets: list[SecretUse] = field(default_factory=list)
 
@@ -154,7 +156,7 @@ def _documents(entries: Entries, layout: Layout) -> dict[str, dict[str, Any]]:
 
 def _header(path: str, document: Mapping[str, Any], options: ExportOptions) -> list[str]:
     lines = [
-        f"yaml-language-server: $schema={schema_reference(options.root, path)}",
+        f"yaml-language-server: $schema={schema_reference(path)}",
         f"Exported by adaptive-plan export from {options.source or 'the instance'}"
         + (f" at {options.created}." if options.created else "."),
     ]

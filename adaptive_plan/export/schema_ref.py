@@ -1,44 +1,25 @@
-"""The ``$schema`` target of an exported file's modeline.
+"""The schema an export ships, and the ``$schema`` target of each exported file's modeline.
 
-A ``schemas/manifest.schema.json`` in the export directory or one of its parents (a checkout
-of this repository, or a copy the user keeps) is named by a relative path, as the examples
-do; otherwise the schema's ``$id`` URL, so editors that cannot fetch it still show the name.
+The manifest schema is written beside the exported manifests (``manifest.schema.json`` at the
+export root) and every file names it by a relative path (``../manifest.schema.json`` from
+``projects/KEY.yaml``), so the YAML language server finds a real JSON file offline, in the
+version of adaptive-plan that made the export.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import posixpath
-from functools import lru_cache
-from importlib import resources
 
-SCHEMA = ("schemas", "manifest.schema.json")
+from adaptive_plan.schema_files import MANIFEST, schema_bytes
 
-
-def schema_reference(root: str, manifest: str) -> str:
-    """Modeline target for ``manifest`` (POSIX, relative to the absolute export ``root``)."""
-    found = _nearest_schema(os.path.abspath(root))
-    if found is None:
-        return schema_id()
-    directory = os.path.dirname(os.path.join(os.path.abspath(root), *manifest.split("/")))
-    return posixpath.join(*os.path.relpath(found, directory).split(os.sep))
+SCHEMA_FILE = MANIFEST  # at the export root, beside manifest.yaml
 
 
-def _nearest_schema(start: str) -> str | None:
-    current = start
-    while True:
-        candidate = os.path.join(current, *SCHEMA)
-        if os.path.isfile(candidate):
-            return candidate
-        parent = os.path.dirname(current)
-        if parent == current:
-            return None
-        current = parent
+def schema_reference(manifest: str) -> str:
+    """Modeline target for ``manifest`` (a POSIX path relative to the export root)."""
+    return posixpath.relpath(SCHEMA_FILE, posixpath.dirname(manifest) or ".")
 
 
-@lru_cache(maxsize=1)
-def schema_id() -> str:
-    """The ``$id`` of the schema shipped with the package."""
-    text = resources.files("adaptive_plan").joinpath(*SCHEMA).read_text(encoding="utf-8")
-    return str(json.loads(text).get("$id", "manifest.schema.json"))
+def schema_file() -> dict[str, bytes]:
+    """The schema file to write with the export: relative path -> bytes."""
+    return {SCHEMA_FILE: schema_bytes(MANIFEST)}

@@ -1,1 +1,1 @@
-"""live room; see STYLE.md section 5."""
+"""live room; see the room table in CONTRIBUTING.md."""

@@ -1,1 +1,1 @@
-"""manifest room; see STYLE.md section 5."""
+"""manifest room; see the room table in CONTRIBUTING.md."""

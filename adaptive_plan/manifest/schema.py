@@ -22,6 +22,7 @@ from typing import Any
 from jsonschema.exceptions import ValidationError
 
 from adaptive_plan.kinds import TOP_SECTIONS, section_kinds
+from adaptive_plan.manifest.editor_schema import for_validation
 from adaptive_plan.manifest.fastcheck import Check, compile_schema
 from adaptive_plan.manifest.patterns import Validator
 from adaptive_plan.manifest.yaml_loader import Path
@@ -44,9 +45,10 @@ Problem = tuple[Path, bool, str]
 
 @cache
 def manifest_schema() -> dict[str, Any]:
-    """The manifest JSON Schema, as shipped in the package."""
+    """The manifest JSON Schema as shipped in the package, without its editor-only additions
+    (a rendered manifest holds no templates: see ``editor_schema``)."""
     text = resources.files("adaptive_plan").joinpath("schemas/manifest.schema.json").read_text("utf-8")
-    return dict(json.loads(text))
+    return for_validation(dict(json.loads(text)))
 
 
 @cache

@@ -18,6 +18,7 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from adaptive_plan.cli.main import cli
+from tests.no_changes import assert_no_changes
 
 SCENARIOS = Path(__file__).parent / "scenarios"
 STAGES = ("initial", "update", "prune")
@@ -112,8 +113,8 @@ class Cli:
     def assert_no_changes(self, env: Mapping[str, str] | None = None) -> Run:
         """``plan --detailed-exitcode`` exits 0 and says so (and sends no mutation)."""
         run = self.plan("--detailed-exitcode", env=env)
-        assert run.exit_code == 0, run
-        assert "No changes." in run.stdout, run
+        assert_no_changes(run)
+        assert mutations(run) == [], run.operations
         return run
 
 

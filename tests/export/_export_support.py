@@ -13,6 +13,7 @@ from pathlib import Path
 from click.testing import CliRunner, Result
 
 from adaptive_plan.cli.main import cli as adaptive_plan
+from tests.no_changes import assert_no_changes
 
 EXAMPLE_SECRETS = {
     "OPENAI_API_KEY": "sk-test",
@@ -50,8 +51,7 @@ class Cli:
         return result
 
     def assert_no_changes(self, *paths: Path) -> None:
-        result = self("plan", *map(str, paths), "--detailed-exitcode", "--no-color")
-        assert result.exit_code == 0, result.output
+        assert_no_changes(self("plan", *map(str, paths), "--detailed-exitcode", "--no-color"))
 
 
 def listed_secrets(output: str) -> list[str]:

@@ -5,14 +5,17 @@ Also: both layouts, each kind exported alone, stable output, secrets as placehol
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
+import jsonschema
 import pytest
 import yaml
 from _export_support import EXAMPLE_SECRETS, listed_secrets, tree
 
 from adaptive_plan.kinds import KINDS
+from adaptive_plan.schema_files import MANIFEST, schema_bytes
 
 FULL = Path(__file__).resolve().parents[2] / "examples" / "full"
 
@@ -97,11 +100,48 @@ def test_exporting_twice_gives_identical_files(cli, exported, tmp_path) -> None:
 def test_per_project_layout_round_trips(cli, applied, tmp_path) -> None:
     cli.export(tmp_path, "--layout", "per-project")
     assert sorted(tree(tmp_path)) == sorted(
-        ["manifest.yaml", "projects/support-bot.yaml", "recipes/support-bot/eval-support/eval_support.py",
+        ["manifest.schema.json", "manifest.yaml", "projects/support-bot.yaml",
+         "recipes/support-bot/eval-support/eval_support.py",
          "recipes/support-bot/grpo-support/config.py", "recipes/support-bot/grpo-support/main.py"]
     )
     assert "path: ../recipes/support-bot/grpo-support" in (tmp_path / "projects/support-bot.yaml").read_text()
     cli.assert_no_changes(tmp_path)
+
+
+def test_the_schema_is_written_beside_the_manifests_and_named_relatively(cli, applied, tmp_path) -> None:
+    cli.export(tmp_path, "--layout", "per-project")
+    schema = tmp_path / "manifest.schema.json"
+    assert schema.read_bytes() == schema_bytes(MANIFEST)
+    for name, target in (("manifest.yaml", "manifest.schema.json"),
+                         ("projects/support-bot.yaml", "../manifest.schema.json")):
+        first = (tmp_path / name).read_text().splitlines()[0]
+        assert first == f"# yaml-language-server: $schema={target}", name
+        assert ((tmp_path / name).parent / target).resolve() == schema.resolve()
+    # the schema language servers load: the exported source validates against it
+    editor = jsonschema.Draft202012Validator(json.loads(schema.read_text()))
+    for name in ("manifest.yaml", "projects/support-bot.yaml"):
+        assert list(editor.iter_errors(yaml.safe_load((tmp_path / name).read_text()))) == [], name
+
+
+def test_an_identical_schema_already_there_needs_no_force(cli, applied, tmp_path) -> None:
+    assert cli("schema", "--out", str(tmp_path / "same")).exit_code == 0
+    cli.export(tmp_path / "same")  # asserts exit 0
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "manifest.schema.json").write_text("{}")
+    refused = cli("export", "--out", str(tmp_path / "other"))
+    assert refused.exit_code == 1 and "manifest.schema.json" in refused.stderr
+    assert (tmp_path / "other" / "manifest.schema.json").read_text() == "{}"
+
+
+def test_export_to_stdout_names_the_schema_and_says_how_to_write_it(
+    cli, applied, tmp_path, monkeypatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = cli("export", "--out", "-")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == "# yaml-language-server: $schema=manifest.schema.json"
+    assert "adaptive-plan schema --out DIR" in result.stderr
+    assert not (tmp_path / "manifest.schema.json").exists()
 
 
 @pytest.mark.parametrize("kind", [kind.name for kind in KINDS])

@@ -229,7 +229,9 @@ def test_single_layout_round_trips(cli, exported) -> None:
 
 def test_per_project_layout_round_trips_and_is_stable(cli, made_by_sdk, tmp_path) -> None:
     cli.export(tmp_path / "a", "--layout", "per-project")
-    assert sorted(tree(tmp_path / "a")) == ["manifest.yaml", "projects/p-main.yaml", "projects/p-side.yaml"]
+    assert sorted(tree(tmp_path / "a")) == [
+        "manifest.schema.json", "manifest.yaml", "projects/p-main.yaml", "projects/p-side.yaml"
+    ]
     cli.assert_no_changes(tmp_path / "a")
     cli.export(tmp_path / "b", "--layout", "per-project")
     assert tree(tmp_path / "a") == tree(tmp_path / "b")

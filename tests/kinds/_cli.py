@@ -11,6 +11,7 @@ from typing import Any
 from click.testing import CliRunner, Result
 
 from adaptive_plan.cli.main import cli as adaptive_plan
+from tests.no_changes import assert_no_changes
 
 HEADER = "version: 1\n"
 
@@ -40,9 +41,7 @@ class Cli:
         return {c["address"]: c for c in self.plan_json(path, *args)["changes"] if c["action"] != "no-op"}
 
     def assert_no_changes(self, path: Path) -> None:
-        result = self("plan", str(path), "--detailed-exitcode")
-        assert result.exit_code == 0, result.output
-        assert "No changes." in result.output, result.output
+        assert_no_changes(self("plan", str(path), "--detailed-exitcode"))
 
     def drift(self, path: Path) -> tuple[int, dict[str, Any]]:
         result = self("drift", str(path), "--format", "json")

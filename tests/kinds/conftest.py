@@ -1,7 +1,7 @@
 """Fixtures for the kind tests: one real emulator per test module, our client, the official SDK.
 
 Also puts this directory on ``sys.path`` so test modules can import their small support
-modules (``_k2_flow``) whatever pytest's import mode.
+modules (``_engine``, ``_cli``) whatever pytest's import mode.
 """
 
 from __future__ import annotations

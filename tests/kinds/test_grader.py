@@ -4,8 +4,9 @@ around updates and deletes, metric updates vs replace, graders made with the off
 
 from __future__ import annotations
 
-from _k2_flow import assert_converged, converge, desired_of, live_of, load, run_steps
+from _engine import actions, apply, assert_no_changes, changes, desired_of, live_of, load, plan
 
+from adaptive_plan.apply.waiting import make_probe
 from adaptive_plan.kinds._judge_templates import SYSTEM_TEMPLATE, USER_TEMPLATE
 from adaptive_plan.kinds.grader import GraderKind
 from adaptive_plan.kinds.metric import MetricKind
@@ -72,8 +73,9 @@ def _address(project: str, key: str) -> Address:
 
 def test_every_type_created_then_equal_on_every_managed_attribute(client, project, tmp_path) -> None:
     manifest = _manifest(tmp_path, project)
-    live = converge(client, KIND, manifest)
-    assert_converged(client, KIND, manifest)
+    apply(client, manifest)
+    assert_no_changes(client, manifest)
+    live = live_of(client, KIND)
     politeness = live[_address(project, "politeness")]
     assert politeness.attrs["locked"] is True
     assert politeness.attrs["metric.key"] == "polite" and politeness.attrs["metric.kind"] == "bool"
@@ -88,7 +90,7 @@ def test_every_type_created_then_equal_on_every_managed_attribute(client, projec
 
 def test_a_metric_named_by_a_grader_is_the_graders_not_a_metric_resource(client, project, tmp_path) -> None:
     manifest = _manifest(tmp_path, project)
-    converge(client, KIND, manifest)
+    apply(client, manifest)
     metrics = MetricKind()
     helpful = Address("metric", "helpful", Address("project", project))
     assert helpful not in desired_of(manifest, metrics)
@@ -96,22 +98,20 @@ def test_a_metric_named_by_a_grader_is_the_graders_not_a_metric_resource(client,
 
 
 def test_locked_grader_is_unlocked_updated_and_relocked(client, project, tmp_path) -> None:
-    converge(client, KIND, _manifest(tmp_path, project))
+    apply(client, _manifest(tmp_path, project))
     changed = _manifest(tmp_path, project, criteria="The reply is very polite.")
     address = _address(project, "politeness")
-    wanted, actual = desired_of(changed, KIND)[address], live_of(client, KIND)[address]
-    changes = KIND.compare(wanted, actual)
-    assert [change.path for change in changes] == ["judge.criteria"]
-    steps = KIND.update_steps(wanted, actual, changes)
-    assert [step.verb for step in steps] == ["unlock", "update", "lock"]
-    run_steps(client, steps)
-    after = assert_converged(client, KIND, changed)[address]
+    update = changes(apply(client, changed))[str(address)]
+    assert [line.path for line in update.attributes] == ["judge.criteria"]
+    assert [step.verb for step in update.steps] == ["unlock", "update", "lock"]
+    assert_no_changes(client, changed)
+    after = live_of(client, KIND)[address]
     assert after.attrs["locked"] is True and after.attrs["judge.user_template"] == USER_TEMPLATE
     assert len(after.attrs["judge.examples"]) == 2, "unmanaged config fields are re-sent as they are"
 
 
 def test_declared_templates_are_compared_and_unlocking_is_an_update(client, project, tmp_path) -> None:
-    converge(client, KIND, _manifest(tmp_path, project))
+    apply(client, _manifest(tmp_path, project))
     text = GRADERS.format(
         project=project, judge=JUDGE, locked=False, metric_name="Polite", metric_kind="bool",
         criteria="The reply is polite.", remote="remote: {url: 'https://grader.example/score'}",
@@ -124,13 +124,14 @@ def test_declared_templates_are_compared_and_unlocking_is_an_update(client, proj
         "judge.system_template",
         "locked",
     ]
-    converge(client, KIND, changed)
-    after = assert_converged(client, KIND, changed)[address]
+    apply(client, changed)
+    assert_no_changes(client, changed)
+    after = live_of(client, KIND)[address]
     assert after.attrs["judge.system_template"] == "Judge strictly." and after.attrs["locked"] is False
 
 
 def test_type_change_and_metric_changes(client, project, tmp_path) -> None:
-    converge(client, KIND, _manifest(tmp_path, project))
+    apply(client, _manifest(tmp_path, project))
     changed = _manifest(tmp_path, project, remote="custom: {description: now custom}", metric_name="Courtesy")
     live = live_of(client, KIND)
     remote = _address(project, "remote-check")
@@ -142,26 +143,28 @@ def test_type_change_and_metric_changes(client, project, tmp_path) -> None:
     assert [change.path for change in metric_changes] == ["metric.name"] and not KIND.requires_replace(
         metric_changes
     )
-    steps = KIND.update_steps(desired_of(changed, KIND)[politeness], live[politeness], metric_changes)
-    assert [step.verb for step in steps] == ["unlock", "update(metric)", "lock"]
-    converge(client, KIND, changed)
-    assert_converged(client, KIND, changed)
+    updated = changes(apply(client, changed))
+    assert [step.verb for step in updated[str(politeness)].steps] == ["unlock", "update(metric)", "lock"]
+    assert updated[str(remote)].action.value == "update"
+    assert_no_changes(client, changed)
     rekinded = _manifest(tmp_path, project, remote="custom: {description: now custom}", metric_kind="scalar")
-    changes = KIND.compare(desired_of(rekinded, KIND)[politeness], live_of(client, KIND)[politeness])
-    assert KIND.requires_replace(changes), "a grader's metric kind cannot change in place"
+    rekind = KIND.compare(desired_of(rekinded, KIND)[politeness], live_of(client, KIND)[politeness])
+    assert KIND.requires_replace(rekind), "a grader's metric kind cannot change in place"
     before_id = live_of(client, KIND)[politeness].identity["id"]
-    after = converge(client, KIND, rekinded)[politeness]
+    assert actions(apply(client, rekinded))[str(politeness)] == "replace"
+    after = live_of(client, KIND)[politeness]
     assert after.identity["id"] != before_id and after.attrs["metric.kind"] == "scalar"
-    assert_converged(client, KIND, rekinded)
+    assert_no_changes(client, rekinded)
 
 
 def test_locked_grader_delete_unlocks_first(client, project, tmp_path) -> None:
-    converge(client, KIND, _manifest(tmp_path, project))
-    actual = live_of(client, KIND)[_address(project, "politeness")]
-    steps = KIND.delete_steps(actual)
-    assert [step.verb for step in steps] == ["unlock", "delete"]
-    run_steps(client, steps)
+    apply(client, _manifest(tmp_path, project))
+    pruning = load(tmp_path, f"projects:\n  - key: {project}\n    prune: true\n")
+    deleted = changes(apply(client, pruning))
+    assert [step.verb for step in deleted[str(_address(project, "politeness"))].steps] == ["unlock", "delete"]
+    assert [step.verb for step in deleted[str(_address(project, "tone"))].steps] == ["delete"]
     assert _address(project, "politeness") not in live_of(client, KIND)
+    assert_no_changes(client, pruning)
 
 
 def test_graders_made_with_the_sdk_match_and_changes_show(client, sdk, project, tmp_path) -> None:
@@ -177,7 +180,7 @@ projects:
 """
     manifest = load(tmp_path, text)
     address = _address(project, "politeness")
-    assert_converged(client, KIND, manifest)
+    assert_no_changes(client, manifest)
     sdk.graders.lock(grader_key="politeness", locked=True, project=project)
     locked = load(tmp_path, text + "        locked: false\n")
     changes = KIND.compare(desired_of(locked, KIND)[address], live_of(client, KIND)[address])
@@ -185,11 +188,10 @@ projects:
 
 
 def test_retried_create_is_probed_through_the_metric(client, project, tmp_path) -> None:
-    from _k2_flow import probe_says_exists
-
-    wanted = desired_of(_manifest(tmp_path, project), KIND)[_address(project, "length")]
-    (create,) = KIND.create_steps(wanted)
+    manifest = _manifest(tmp_path, project)
+    (create,) = changes(plan(client, manifest))[str(_address(project, "length"))].steps
     assert create.idempotent is False
-    assert not probe_says_exists(client, create.probe)
-    run_steps(client, [create])
-    assert probe_says_exists(client, create.probe)
+    probe = make_probe(client, create.probe, {})
+    assert probe is not None and not probe()
+    apply(client, manifest)
+    assert probe()

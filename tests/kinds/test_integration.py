@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from _k1_flow import (
+from _engine import (
     actions,
     apply,
     assert_equal_live,

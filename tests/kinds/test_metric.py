@@ -3,8 +3,9 @@ delete/prune, grader metrics kept out, and a change made with the official SDK s
 
 from __future__ import annotations
 
-from _k2_flow import assert_converged, converge, desired_of, live_of, load, run_steps
+from _engine import actions, apply, assert_no_changes, changes, desired_of, live_of, load, plan
 
+from adaptive_plan.apply.waiting import make_probe
 from adaptive_plan.kinds.metric import MetricKind
 from adaptive_plan.model.address import Address
 
@@ -41,8 +42,9 @@ def _manifest(
 
 def test_create_then_every_managed_attribute_is_equal(client, project, tmp_path) -> None:
     manifest = _manifest(tmp_path, project)
-    live = converge(client, KIND, manifest)
-    assert_converged(client, KIND, manifest)
+    apply(client, manifest)
+    assert_no_changes(client, manifest)
+    live = live_of(client, KIND)
     latency = live[Address("metric", "latency", Address("project", project))]
     assert latency.attrs == {
         "name": "Latency",
@@ -56,48 +58,47 @@ def test_create_then_every_managed_attribute_is_equal(client, project, tmp_path)
 
 
 def test_name_description_scoring_update_in_place(client, project, tmp_path) -> None:
-    converge(client, KIND, _manifest(tmp_path, project))
+    apply(client, _manifest(tmp_path, project))
     changed = _manifest(tmp_path, project, name="P95 latency", scoring="higher_is_better", description="''")
     address = Address("metric", "latency", Address("project", project))
-    wanted, actual = desired_of(changed, KIND)[address], live_of(client, KIND)[address]
-    changes = KIND.compare(wanted, actual)
-    assert sorted(change.path for change in changes) == ["description", "name", "scoring"]
-    assert not KIND.requires_replace(changes)
-    steps = KIND.update_steps(wanted, actual, changes)
-    assert [step.operation for step in steps] == ["UpdateMetric"]
-    assert steps[0].variables["input"] == {
+    before = live_of(client, KIND)[address]
+    update = changes(apply(client, changed))[str(address)]
+    assert update.action.value == "update"
+    assert sorted(line.path for line in update.attributes) == ["description", "name", "scoring"]
+    assert [step.operation for step in update.steps] == ["UpdateMetric"]
+    assert update.steps[0].variables["input"] == {
         "name": "P95 latency",
         "description": "",
         "scoringType": "HIGHER_IS_BETTER",
     }
-    run_steps(client, steps)
-    after = assert_converged(client, KIND, changed)[address]
-    assert after.identity["id"] == actual.identity["id"]
+    assert_no_changes(client, changed)
+    assert live_of(client, KIND)[address].identity["id"] == before.identity["id"]
 
 
 def test_kind_change_is_a_replace(client, project, tmp_path) -> None:
-    converge(client, KIND, _manifest(tmp_path, project))
+    apply(client, _manifest(tmp_path, project))
     changed = _manifest(tmp_path, project, kind="bool")
     address = Address("metric", "latency", Address("project", project))
     before = live_of(client, KIND)[address]
-    changes = KIND.compare(desired_of(changed, KIND)[address], before)
-    assert [change.path for change in changes] == ["kind"]
-    assert KIND.requires_replace(changes)
-    after = converge(client, KIND, changed)[address]
+    replaced = changes(apply(client, changed))[str(address)]
+    assert replaced.action.value == "replace" and [line.path for line in replaced.attributes] == ["kind"]
+    assert [step.operation for step in replaced.steps] == ["DeleteMetric", "CreateMetric"]
+    after = live_of(client, KIND)[address]
     assert after.attrs["kind"] == "bool" and after.identity["id"] != before.identity["id"]
-    assert_converged(client, KIND, changed)
+    assert_no_changes(client, changed)
 
 
 def test_delete_and_prune(client, project, tmp_path) -> None:
     manifest = _manifest(tmp_path, project)
-    converge(client, KIND, manifest)
-    address = Address("metric", "bare", Address("project", project))
-    actual = live_of(client, KIND)[address]
-    assert not KIND.pruned(manifest, actual)
-    pruning = load(tmp_path, f"version: 1\nprune: true\nprojects:\n  - key: {project}\n")
-    assert KIND.pruned(pruning, actual)
-    run_steps(client, KIND.delete_steps(actual))
-    assert address not in live_of(client, KIND)
+    apply(client, manifest)
+    prefix = f"project.{project}"
+    kept = load(tmp_path, f"projects:\n  - key: {project}\n")
+    assert actions(plan(client, kept)) == {}, "undeclared without prune: listed as unmanaged, not deleted"
+    pruning = load(tmp_path, f"projects:\n  - key: {project}\n    prune: true\n")
+    deleted = apply(client, pruning)
+    assert actions(deleted) == {f"{prefix}/metric.{key}": "delete" for key in ("resolved", "latency", "bare")}
+    assert not any(address.parent == Address("project", project) for address in live_of(client, KIND))
+    assert_no_changes(client, pruning)
 
 
 def test_grader_metrics_are_not_metric_resources(client, sdk, project) -> None:
@@ -126,11 +127,10 @@ def test_sdk_registered_key_matches_a_declaration_and_drift_shows(client, sdk, p
 
 def test_retried_create_is_probed_not_resent(client, project, tmp_path) -> None:
     manifest = _manifest(tmp_path, project)
-    wanted = desired_of(manifest, KIND)[Address("metric", "resolved", Address("project", project))]
-    (create,) = KIND.create_steps(wanted)
+    made = plan(client, manifest)
+    (create,) = changes(made)[f"project.{project}/metric.resolved"].steps
     assert create.idempotent is False and create.probe is not None
-    from _k2_flow import probe_says_exists
-
-    assert not probe_says_exists(client, create.probe)
-    run_steps(client, [create])
-    assert probe_says_exists(client, create.probe)
+    probe = make_probe(client, create.probe, {})
+    assert probe is not None and not probe()
+    apply(client, manifest)
+    assert probe()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from _k1_flow import (
+from _engine import (
     actions,
     apply,
     assert_equal_live,

@@ -4,7 +4,7 @@ updates, recipes made with the official SDK (matched by their downloaded code), 
 
 from __future__ import annotations
 
-from _k2_flow import assert_converged, converge, desired_of, live_of, load, run_steps
+from _engine import actions, apply, assert_no_changes, changes, desired_of, live_of, load, plan
 
 from adaptive_plan.kinds.recipe import HASH_LABEL, RecipeKind
 from adaptive_plan.model.address import Address
@@ -36,7 +36,7 @@ FILES = {
 
 def _manifest(tmp_path, project, *, stage="dev", description="Supervised fine-tuning", files=None):
     text = RECIPES.format(project=project, stage=stage, description=description)
-    return load(tmp_path, text, {**FILES, **(files or {})})
+    return load(tmp_path, text, files={**FILES, **(files or {})})
 
 
 def _address(project: str, key: str) -> Address:
@@ -45,13 +45,13 @@ def _address(project: str, key: str) -> Address:
 
 def test_upload_then_every_managed_attribute_is_equal(client, project, tmp_path) -> None:
     manifest = _manifest(tmp_path, project)
-    wanted = desired_of(manifest, KIND)[_address(project, "sft")]
-    create, record = KIND.create_steps(wanted)
+    create, record = changes(plan(client, manifest))[str(_address(project, "sft"))].steps
     assert record.verb == "update(labels)" and not record.uploads  # the server's contentHash, recorded
     assert create.uploads == {"file": str(tmp_path / "recipes" / "sft")}
     assert create.idempotent is False and create.probe is not None
-    live = converge(client, KIND, manifest)
-    assert_converged(client, KIND, manifest)
+    apply(client, manifest)
+    assert_no_changes(client, manifest)
+    live = live_of(client, KIND)
     grpo = live[_address(project, "grpo")]
     assert grpo.attrs["labels"] == {"team": "ml", "stage": "dev"}, "no protected or content-hash label"
     assert grpo.attrs["content_hash"] == manifest.recipe_sources[(project, "grpo")].content_hash
@@ -59,34 +59,31 @@ def test_upload_then_every_managed_attribute_is_equal(client, project, tmp_path)
 
 
 def test_only_a_code_change_reuploads(client, project, tmp_path) -> None:
-    converge(client, KIND, _manifest(tmp_path, project))
-    assert_converged(client, KIND, _manifest(tmp_path, project)), "re-loading the same files: no change"
+    apply(client, _manifest(tmp_path, project))
+    assert_no_changes(client, _manifest(tmp_path, project))  # re-loading the same files: no change
     changed = _manifest(tmp_path, project, files={"recipes/sft/config.py": "EPOCHS = 3\n"})
     address = _address(project, "sft")
-    wanted, actual = desired_of(changed, KIND)[address], live_of(client, KIND)[address]
-    changes = KIND.compare(wanted, actual)
-    assert [change.path for change in changes] == ["content_hash"]
-    step, record = KIND.update_steps(wanted, actual, changes)
+    wanted = desired_of(changed, KIND)[address]
+    upload = changes(apply(client, changed))[str(address)]
+    assert [line.path for line in upload.attributes] == ["content_hash"]
+    step, record = upload.steps
     assert step.verb == "upload" and step.uploads == {"file": str(tmp_path / "recipes" / "sft")}
     assert {"key": HASH_LABEL, "value": wanted.attrs["content_hash"]} in step.variables["input"]["labels"]
     assert record.verb == "update(labels)"
-    run_steps(client, [step, record])
-    assert_converged(client, KIND, changed)
+    assert_no_changes(client, changed)
 
 
 def test_label_and_description_changes_update_without_upload(client, project, tmp_path) -> None:
-    converge(client, KIND, _manifest(tmp_path, project))
+    apply(client, _manifest(tmp_path, project))
     changed = _manifest(tmp_path, project, stage="prod", description="''")
     live = live_of(client, KIND)
     grpo, sft = _address(project, "grpo"), _address(project, "sft")
-    (label_step,) = KIND.update_steps(
-        desired_of(changed, KIND)[grpo], live[grpo], KIND.compare(desired_of(changed, KIND)[grpo], live[grpo])
-    )
+    updated = changes(apply(client, changed))
+    (label_step,) = updated[str(grpo)].steps
     assert label_step.verb == "update" and label_step.uploads == {}
-    sft_changes = KIND.compare(desired_of(changed, KIND)[sft], live[sft])
-    assert [(c.path, c.after) for c in sft_changes] == [("description", "")]
-    converge(client, KIND, changed)
-    after = assert_converged(client, KIND, changed)
+    assert [(line.path, line.after) for line in updated[str(sft)].attributes] == [("description", "")]
+    assert_no_changes(client, changed)
+    after = live_of(client, KIND)
     assert after[grpo].attrs["content_hash"] == live[grpo].attrs["content_hash"], "the hash label is kept"
 
 
@@ -102,13 +99,13 @@ def test_sdk_recipe_is_matched_by_its_downloaded_code(client, sdk, project, tmp_
     wanted = desired_of(manifest, KIND)
     assert [c.path for c in KIND.compare(wanted[grpo], live[grpo])] == ["labels"], "only the stage label"
     assert [c.path for c in KIND.compare(wanted[sft], live[sft])] == ["description"]
-    converge(client, KIND, manifest)
-    assert_converged(client, KIND, manifest)
+    apply(client, manifest)
+    assert_no_changes(client, manifest)
 
 
 def test_recipe_changed_with_the_sdk_shows_a_code_change(client, sdk, project, tmp_path) -> None:
     manifest = _manifest(tmp_path, project)
-    converge(client, KIND, manifest)
+    apply(client, manifest)
     other = tmp_path / "elsewhere" / "grpo.py"
     other.parent.mkdir()
     other.write_text("def main():\n    return 'changed by hand'\n")
@@ -119,12 +116,17 @@ def test_recipe_changed_with_the_sdk_shows_a_code_change(client, sdk, project, t
         "content_hash",
         "labels",
     ]
-    converge(client, KIND, manifest)
-    assert_converged(client, KIND, manifest)
+    apply(client, manifest)
+    assert_no_changes(client, manifest)
 
 
 def test_delete(client, project, tmp_path) -> None:
-    converge(client, KIND, _manifest(tmp_path, project))
-    actual = live_of(client, KIND)[_address(project, "grpo")]
-    run_steps(client, KIND.delete_steps(actual))
+    apply(client, _manifest(tmp_path, project))
+    pruning = load(tmp_path, f"projects:\n  - key: {project}\n    prune: true\n")
+    deleted = apply(client, pruning)
+    assert actions(deleted) == {str(_address(project, key)): "delete" for key in ("grpo", "sft")}
+    assert [step.operation for step in changes(deleted)[str(_address(project, "grpo"))].steps] == [
+        "DeleteCustomRecipe"
+    ]
     assert _address(project, "grpo") not in live_of(client, KIND)
+    assert_no_changes(client, pruning)

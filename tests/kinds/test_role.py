@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from _k1_flow import actions, apply, assert_equal_live, assert_no_changes, changes, load, plan
+from _engine import actions, apply, assert_equal_live, assert_no_changes, changes, load, plan
 
 
 def _role(key: str, permissions: str, name: str = "") -> str:

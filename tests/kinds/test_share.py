@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from _k1_flow import actions, apply, assert_equal_live, assert_no_changes, load, plan
+from _engine import actions, apply, assert_equal_live, assert_no_changes, load, plan
 
 
 def _manifest(project: str, shares: str | None, teams: tuple[str, ...] = (), owner: str = "") -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from _k1_flow import actions, apply, assert_equal_live, assert_no_changes, load, plan
+from _engine import actions, apply, assert_equal_live, assert_no_changes, load, plan
 
 from adaptive_plan.apply.waiting import make_probe
 from adaptive_plan.kinds.team import TeamKind

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from _k1_flow import actions, apply, assert_equal_live, assert_no_changes, changes, live_attrs, load, plan
+from _engine import actions, apply, assert_equal_live, assert_no_changes, changes, live_attrs, load, plan
 
 from adaptive_plan.api.client import AdaptiveClient
 from adaptive_plan.emulator.server import run_emulator

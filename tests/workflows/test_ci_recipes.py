@@ -5,107 +5,22 @@ they are executed with bash against the real emulator, with GitHub's output file
 
 from __future__ import annotations
 
-import os
-import re
-import shlex
 import shutil
-import subprocess
 from pathlib import Path
-from typing import Any
 
-import click
 import pytest
-import yaml
 
-from adaptive_plan.cli.main import cli
-
-ROOT = Path(__file__).resolve().parents[2]
-RECIPES = ROOT / "examples" / "ci" / "github-actions"
-WORKFLOWS = sorted(RECIPES.glob("*.yml"))
-OPERATORS = {";", "&&", "||", "|", "(", ")", "&", "$(", "`"}
-REDIRECTS = {">", ">>", "<", "2>", "2>&1", ">&"}
-
-
-def load_workflow(path: Path) -> dict[str, Any]:
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    assert isinstance(document, dict), path
-    if True in document:  # YAML 1.1 reads the key `on` as a boolean
-        document["on"] = document.pop(True)
-    return document
-
-
-def steps(document: dict[str, Any]) -> list[dict[str, Any]]:
-    return [step for job in document["jobs"].values() for step in job["steps"]]
-
-
-def command_lines(script: str) -> list[list[str]]:
-    """Each ``adaptive-plan`` invocation in a shell script, as its words after ``adaptive-plan``."""
-    script = re.sub(r"\$\{\{.*?\}\}", "EXPR", script).replace("\\\n", " ")
-    found = []
-    for line in script.splitlines():
-        if not line.strip() or line.strip().startswith("#"):
-            continue
-        lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
-        lexer.whitespace_split = True
-        lexer.commenters = "#"
-        words: list[str] = []
-        for token in [*lexer, ";"]:
-            if token in OPERATORS:
-                found += _invocation(words)
-                words = []
-            else:
-                words.append(token)
-    return found
-
-
-def _invocation(words: list[str]) -> list[list[str]]:
-    cleaned, skip = [], False
-    for word in words:
-        if skip:
-            skip = False
-        elif word in REDIRECTS:
-            skip = True
-        else:
-            cleaned.append(word)
-    while cleaned and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", cleaned[0]):
-        cleaned.pop(0)
-    return [cleaned[1:]] if cleaned[:1] == ["adaptive-plan"] else []
-
-
-def check_invocation(words: list[str]) -> None:
-    """Raise AssertionError unless ``adaptive-plan WORDS`` names a real command, flags, choices."""
-    ctx = click.Context(cli)
-    assert words, "adaptive-plan with no command"
-    if words[0].startswith("-"):
-        _check_options(cli, words, ctx)
-        return
-    command = cli.get_command(ctx, words[0])
-    assert command is not None, f"no such command: adaptive-plan {words[0]}"
-    _check_options(command, words[1:], click.Context(command))
-
-
-def _check_options(command: click.Command, words: list[str], ctx: click.Context) -> None:
-    options = {opt: param for param in command.get_params(ctx) if isinstance(param, click.Option)
-               for opt in (*param.opts, *param.secondary_opts)}
-    index = 0
-    while index < len(words):
-        word = words[index]
-        index += 1
-        if word == "--":
-            break
-        if not word.startswith("-") or word == "-":
-            continue
-        name, equals, value = word.partition("=")
-        param = options.get(name)
-        assert param is not None, f"adaptive-plan {command.name}: no option {name}"
-        if param.is_flag or param.count:
-            assert not equals, f"{name} takes no value"
-            continue
-        if not equals:
-            assert index < len(words), f"{name} needs a value"
-            value, index = words[index], index + 1
-        if isinstance(param.type, click.Choice) and "$" not in value:
-            assert value in param.type.choices, f"{name} {value}: not one of {param.type.choices}"
+from tests.cli_words import check_invocation, command_lines, shell_lines
+from tests.workflows._recipes import (
+    RECIPES,
+    ROOT,
+    WORKFLOWS,
+    connection,
+    load_workflow,
+    run_step,
+    step_script,
+    steps,
+)
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
@@ -162,43 +77,7 @@ def test_the_readme_workflow_section_uses_only_real_commands_and_flags() -> None
         check_invocation(words)
 
 
-def shell_lines(markdown: str) -> list[str]:
-    """Lines of the ```bash and ```console blocks (console: only ``$ `` prompts, without them)."""
-    lines, fence = [], None
-    for line in markdown.splitlines():
-        if line.startswith("```"):
-            fence = line[3:].strip() if fence is None else None
-        elif fence == "bash":
-            lines.append(line)
-        elif fence == "console" and line.startswith("$ "):
-            lines.append(line[2:])
-    return lines
-
-
 # --- the adaptive-plan steps, run with bash against the real emulator -------------------
-
-
-def step_script(workflow: str, name: str) -> str:
-    return next(s["run"] for s in steps(load_workflow(RECIPES / workflow)) if s.get("name") == name)
-
-
-def run_step(script: str, emu: Any, workdir: Path) -> tuple[int, dict[str, str], str]:
-    """Run a step the way GitHub does (``bash -e``); returns exit code, outputs, step summary."""
-    outputs, summary = workdir / "github_output", workdir / "step_summary"
-    outputs.write_text("", encoding="utf-8")
-    summary.write_text("", encoding="utf-8")
-    env = {
-        "PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", str(workdir)), "NO_COLOR": "1",
-        "MANIFESTS": "manifests/", "ADAPTIVE_URL": emu.url, "ADAPTIVE_API_KEY": emu.api_key,
-        "GITHUB_OUTPUT": str(outputs), "GITHUB_STEP_SUMMARY": str(summary),
-    }
-    result = subprocess.run(
-        ["bash", "-e", "-c", script], cwd=workdir, env=env, capture_output=True, text=True, timeout=60
-    )
-    assert "Traceback" not in result.stderr, result.stderr
-    lines = outputs.read_text(encoding="utf-8").splitlines()
-    pairs = dict(line.split("=", 1) for line in lines if "=" in line)
-    return result.returncode, pairs, summary.read_text(encoding="utf-8")
 
 
 @pytest.fixture
@@ -210,22 +89,23 @@ def workdir(tmp_path: Path) -> Path:
 @pytest.mark.skipif(shutil.which("adaptive-plan") is None or shutil.which("bash") is None,
                     reason="needs the installed adaptive-plan script and bash")
 def test_the_plan_and_drift_steps_work_against_the_emulator(emu, run, workdir: Path, monkeypatch) -> None:
-    code, outputs, summary = run_step(step_script("plan.yml", "Plan"), emu, workdir)
-    assert (code, outputs) == (0, {"changes": "true"})
+    env = {**connection(emu), "HEAD_SHA": "a" * 40}
+    ran = run_step(step_script("plan.yml", "Plan"), workdir, env)
+    assert (ran.code, ran.outputs) == (0, {"failed": "false", "changes": "true"})
     markdown = (workdir / "plan.md").read_text(encoding="utf-8")
-    assert "project.support-bot" in markdown and summary.strip() == markdown.strip()
+    assert "project.support-bot" in markdown and ran.summary.strip() == markdown.strip()
     assert (workdir / "plan.json").is_file()
 
-    code, outputs, summary = run_step(step_script("drift.yml", "Drift"), emu, workdir)
-    assert (code, outputs) == (0, {"drifted": "true"})
-    assert summary.startswith("### adaptive-plan drift: 6 drifted")
+    ran = run_step(step_script("drift.yml", "Drift"), workdir, connection(emu))
+    assert (ran.code, ran.outputs) == (0, {"drifted": "true"})
+    assert ran.summary.startswith("### adaptive-plan drift: 6 drifted")
 
     monkeypatch.chdir(workdir)  # the saved plan names recipe files relative to where it was made
     applied = run("apply", "plan.json", "--auto-approve", connect=True)  # deploy.yml's apply step
     assert applied.exit_code == 0, applied.output
-    code, outputs, _ = run_step(step_script("drift.yml", "Drift"), emu, workdir)
-    assert (code, outputs) == (0, {"drifted": "false"})
+    ran = run_step(step_script("drift.yml", "Drift"), workdir, connection(emu))
+    assert (ran.code, ran.outputs) == (0, {"drifted": "false"})
 
     (workdir / "manifests" / "manifest.yaml").write_text("version: 1\nteams: [{key: x, nmae: X}]\n")
-    code, outputs, _ = run_step(step_script("drift.yml", "Drift"), emu, workdir)
-    assert (code, outputs) == (1, {})  # an error fails the job; no issue is touched
+    ran = run_step(step_script("drift.yml", "Drift"), workdir, connection(emu))
+    assert (ran.code, ran.outputs) == (1, {})  # an error fails the job; no issue is touched

@@ -1,1 +1,1 @@
-"""cli/commands room; see STYLE.md section 5."""
+"""cli/commands room; see the room table in CONTRIBUTING.md."""

@@ -7,6 +7,7 @@ import threading
 
 import click
 
+from adaptive_plan.cli.options import no_color_option
 from adaptive_plan.emulator.server import Faults, start_emulator
 
 
@@ -31,6 +32,7 @@ from adaptive_plan.emulator.server import Faults, start_emulator
     "--drop-after-commit-rate", default=0.0, type=float, help="Share of mutations that commit, then drop."
 )
 @click.option("--seed", default=None, type=int, help="Seed for the random faults.")
+@no_color_option
 def command(
     host: str,
     port: int,
@@ -45,6 +47,7 @@ def command(
     max_in_flight: int,
     drop_after_commit_rate: float,
     seed: int | None,
+    no_color: bool,
 ) -> None:
     """Run a local, stateful Adaptive API emulator (GraphQL at /api/graphql).
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 import time
 from datetime import datetime, timezone
+from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import click
 
-from adaptive_plan.cli.options import connection_options
+from adaptive_plan.cli.options import connection_options, no_color_option
 from adaptive_plan.cli.session import Connection, open_client
 from adaptive_plan.export.exporter import ExportOptions, ExportResult, export_instance
 from adaptive_plan.export.select import Selection
@@ -40,9 +41,10 @@ LOCAL_SOURCE = "the local emulator (.adaptive-plan/local.db)"  # its port change
     help="single: one manifest.yaml; per-project: manifest.yaml plus projects/KEY.yaml each.",
 )
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+@no_color_option
 def command(
     url: str | None, api_key: str | None, local: bool, projects: tuple[str, ...], kinds: tuple[str, ...],
-    out: str, layout: str, force: bool,
+    out: str, layout: str, force: bool, no_color: bool,
 ) -> None:
     """Turn the live instance into manifests you can commit, so the first plan shows no changes.
 
@@ -70,8 +72,20 @@ def command(
         write_files(root, result.files, force=force, replace_dirs=result.recipe_dirs)
         click.echo(next(iter(result.manifests.values())), nl=False)
     else:
-        write_files(root, {**manifests, **result.files}, force=force, replace_dirs=result.recipe_dirs)
+        schema = _schema_to_write(root, result.schema)
+        files = {**manifests, **schema, **result.files}
+        write_files(root, files, force=force, replace_dirs=result.recipe_dirs)
     _report(result, out, err=to_stdout)
+
+
+def _schema_to_write(root: str, schema: dict[str, bytes]) -> dict[str, bytes]:
+    """The schema files to write: one already there with the same bytes is left as it is (no
+    --force needed to export next to a schema written by ``adaptive-plan schema``)."""
+    def unchanged(path: str, data: bytes) -> bool:
+        full = Path(root, *path.split("/"))
+        return full.is_file() and not full.is_symlink() and full.read_bytes() == data
+
+    return {path: data for path, data in schema.items() if not unchanged(path, data)}
 
 
 def _created() -> str:
@@ -101,6 +115,12 @@ def _report(result: ExportResult, out: str, *, err: bool) -> None:
         + ".",
         err=err,
     )
+    if err:
+        click.echo(
+            f"The modeline names {next(iter(result.schema))} beside the manifest: write it there with "
+            "adaptive-plan schema --out DIR.",
+            err=True,
+        )
     if result.secrets:
         click.echo("Set these environment variables (write-only values that cannot be read back):", err=err)
         width = max(len(use.name) for use in result.secrets)

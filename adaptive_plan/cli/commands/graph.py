@@ -9,7 +9,13 @@ from __future__ import annotations
 import click
 
 from adaptive_plan.cli import output
-from adaptive_plan.cli.options import connection_options, format_option, manifest_paths, var_options
+from adaptive_plan.cli.options import (
+    connection_options,
+    format_option,
+    manifest_paths,
+    no_color_option,
+    var_options,
+)
 from adaptive_plan.cli.session import Connection, Inputs, load, open_client, plan_against
 from adaptive_plan.kinds import KINDS
 from adaptive_plan.model.plan import Action
@@ -28,9 +34,10 @@ FORMATS = ("mermaid", "dot")
     help="Also plan against the live instance and mark each node by its action (needs a connection).",
 )
 @connection_options
+@no_color_option
 def command(
     paths: tuple[str, ...], var_files: tuple[str, ...], var_overrides: dict[str, str],
-    output_format: str, with_plan: bool, url: str | None, api_key: str | None, local: bool,
+    output_format: str, with_plan: bool, url: str | None, api_key: str | None, local: bool, no_color: bool,
 ) -> None:
     """Print the dependency graph of the manifests in PATHS.
 

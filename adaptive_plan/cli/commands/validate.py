@@ -7,8 +7,9 @@ import sys
 
 import click
 
-from adaptive_plan.cli.options import format_option, manifest_paths, var_options
+from adaptive_plan.cli.options import format_option, manifest_paths, no_color_option, var_options
 from adaptive_plan.manifest.load import LoadResult, load_manifests
+from adaptive_plan.manifest.sets import manifest_sets
 from adaptive_plan.model.errors import Diagnostic, ManifestError
 
 
@@ -16,8 +17,15 @@ from adaptive_plan.model.errors import Diagnostic, ManifestError
 @manifest_paths
 @var_options
 @format_option(("text", "json"))
+@click.option(
+    "--whole-set", is_flag=True,
+    help="PATHS are changed files (as pre-commit passes them): validate, once each, the whole manifest "
+    "set each belongs to; YAML without a top-level 'version:' is ignored.",
+)
+@no_color_option
 def command(
-    paths: tuple[str, ...], var_files: tuple[str, ...], var_overrides: dict[str, str], output_format: str
+    paths: tuple[str, ...], var_files: tuple[str, ...], var_overrides: dict[str, str], output_format: str,
+    whole_set: bool, no_color: bool,
 ) -> None:
     """Validate the manifests in PATHS offline: templates, YAML, schema, references, recipe files.
 
@@ -26,28 +34,53 @@ def command(
     something the manifests do not declare is a warning: it must already exist
     live. Exit status: 0 valid (warnings allowed), 1 invalid.
 
+    With --whole-set (the pre-commit hook), each manifest set the files belong to is
+    validated whole, and each summary line starts with the set's directory.
+
     Example:
 
         adaptive-plan validate examples/multi-environment/manifest.yaml \\
             --var-file examples/multi-environment/envs/prod.yaml --var replicas=3
     """
+    if not whole_set:
+        report = _validate(list(paths), var_files, var_overrides, output_format)
+        if not report["valid"]:
+            sys.exit(1)
+        return
+    reports = [
+        {"set": str(found.root), **_validate([str(f) for f in found.files], var_files, var_overrides,
+                                             output_format, prefix=f"{found.root}: ", echo_json=False)}
+        for found in manifest_sets(paths)
+    ]
+    if output_format == "json":
+        click.echo(json.dumps(reports, indent=2))
+    if not all(report["valid"] for report in reports):
+        sys.exit(1)
+
+
+def _validate(
+    paths: list[str], var_files: tuple[str, ...], var_overrides: dict[str, str], output_format: str,
+    *, prefix: str = "", echo_json: bool = True,
+) -> dict[str, object]:
+    """Validate one manifest set, print its report (text, or JSON when ``echo_json``), return it."""
     try:
         result: LoadResult | None = load_manifests(
-            list(paths), var_files=var_files, var_overrides=var_overrides, mode="validate"
+            paths, var_files=var_files, var_overrides=var_overrides, mode="validate"
         )
         diagnostics = result.warnings
     except ManifestError as error:
         result, diagnostics = None, error.diagnostics
     errors = [d for d in diagnostics if d.severity == "error"]
     warnings = [d for d in diagnostics if d.severity != "error"]
+    report = _report(result, errors, warnings)
     if output_format == "json":
-        click.echo(json.dumps(_report(result, errors, warnings), indent=2))
+        if echo_json:
+            click.echo(json.dumps(report, indent=2))
     else:
         for diagnostic in errors + warnings:
             click.echo(str(diagnostic))
-        click.echo(summary(result, errors, warnings))
-    if result is None:
-        sys.exit(1)
+        click.echo(prefix + summary(result, errors, warnings))
+    return report
 
 
 def _plural(count: int, word: str) -> str:

@@ -1,28 +1,36 @@
-"""Every GraphQL document the team, role, user, model, project, share and integration kinds
-can emit validates against the emulator's SDL, and so do the variables their steps send
-(coerced against the operation's variable definitions, so a misspelt input field fails):
-create, update and delete steps, probes, polls, and the live reader's two documents.
+"""Every GraphQL document the kinds can emit validates against the emulator's SDL
+(``adaptive_plan/emulator/schema.graphql``), and so do the variables their steps send (coerced
+against the operation's variable definitions, so a misspelt input field fails): every declared
+``Operation``, create/update/delete steps with their probes and polls, and the live reader's
+documents (request 1, and request 2's bounded per-scope documents).
 """
 
 from __future__ import annotations
 
+import importlib
+import json
+import pkgutil
 from pathlib import Path
 
 import graphql
 import pytest
 from graphql.execution.values import get_variable_values
 
-from adaptive_plan.kinds import KINDS, KINDS_BY_NAME, integration, model, project, role, share, team, user
-from adaptive_plan.kinds.base import StepSpec
+import adaptive_plan.kinds
+from adaptive_plan.kinds import KINDS, KINDS_BY_NAME
+from adaptive_plan.kinds import _grader_config as grader_config
+from adaptive_plan.kinds.base import Kind, Operation, StepSpec
 from adaptive_plan.live.batch import first_document, scoped_documents
+from adaptive_plan.model.address import Address
 from adaptive_plan.model.manifest import Manifest
-from adaptive_plan.model.plan import Poll
+from adaptive_plan.model.plan import AttrChange, Poll
 from adaptive_plan.model.resource import Resource
 from adaptive_plan.model.secrets import Sensitive, resolve_secrets, secret_token
 
-SDL = Path(team.__file__).resolve().parents[1] / "emulator" / "schema.graphql"
-MODULES = (team, role, user, model, project, share, integration)
-K1 = [KINDS_BY_NAME[name] for name in ("team", "role", "user", "model", "project", "share", "integration")]
+SDL = Path(adaptive_plan.kinds.__file__).resolve().parents[1] / "emulator" / "schema.graphql"
+# the kinds whose every step is built from DOCUMENT below
+TOP = [KINDS_BY_NAME[name] for name in ("team", "role", "user", "model", "project", "share", "integration")]
+TOP.append(KINDS_BY_NAME["compute_pool"])
 ENV = {"TOKEN": "t0ken-value"}
 SECRET = Sensitive(secret_token("TOKEN"))
 
@@ -84,6 +92,7 @@ DOCUMENT = {
         },
         {"team": "ml", "name": "g", "provider": "github", "connection": {"api_token": SECRET, "org": "o"}},
     ],
+    "compute_pools": [{"key": "a100-pool", "inference_partition_size": 2}],
 }
 
 
@@ -105,22 +114,23 @@ def _check(schema: graphql.GraphQLSchema, document: str, variables: dict | None 
     assert not isinstance(coerced, list), f"{[error.message for error in coerced]}\n{variables}"
 
 
-def _module_documents() -> list[tuple[str, str]]:
-    return [
-        (f"{module.__name__.rsplit('.', 1)[1]}.{name}", value)
-        for module in MODULES
-        for name, value in vars(module).items()
-        if name.isupper() and isinstance(value, str) and value.lstrip().startswith(("query", "mutation"))
-    ]
+def _operations() -> list[tuple[str, Operation]]:
+    found: dict[int, tuple[str, Operation]] = {}
+    for info in pkgutil.iter_modules(adaptive_plan.kinds.__path__):
+        module = importlib.import_module(f"adaptive_plan.kinds.{info.name}")
+        for name, value in vars(module).items():
+            if isinstance(value, Operation):
+                found.setdefault(id(value), (f"{info.name}.{name}", value))
+    return list(found.values())
 
 
-@pytest.mark.parametrize(("name", "document"), _module_documents(), ids=lambda value: value)
+@pytest.mark.parametrize(("name", "document"), _operations(), ids=lambda value: value)
 def test_step_documents_validate(schema, name: str, document: str) -> None:
     _check(schema, document)
 
 
 def test_live_reader_documents_validate(schema) -> None:
-    _check(schema, first_document(K1))
+    _check(schema, first_document(TOP))
     _check(schema, first_document(KINDS))
     keys = {"project": ["bot", 'we"ird', *(f"p{i}" for i in range(300))], "team": ["default", "ml"]}
     documents = scoped_documents(KINDS, keys)
@@ -161,7 +171,7 @@ def _identity(wanted: Resource) -> dict:
     }
 
 
-@pytest.mark.parametrize("kind_name", [kind.name for kind in K1], ids=str)
+@pytest.mark.parametrize("kind_name", [kind.name for kind in TOP], ids=str)
 def test_every_step_and_its_variables_validate(schema, kind_name: str) -> None:
     steps = _every_step(kind_name)
     assert steps, f"{kind_name}: no steps built"
@@ -170,3 +180,59 @@ def test_every_step_and_its_variables_validate(schema, kind_name: str) -> None:
         for extra in (step.probe, step.poll):
             if isinstance(extra, Poll):
                 _check(schema, extra.document, extra.variables)
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [kind for kind in KINDS if kind.scoped_query and kind.live_scope == "project"],
+    ids=lambda kind: kind.name,
+)
+def test_scoped_query_validates_per_project(schema, kind: Kind) -> None:
+    fields = "\n".join(
+        f"p{index}__{kind.name}: {kind.scoped_query.replace('$KEY', json.dumps(key))}"
+        for index, key in enumerate(["support-bot", 'odd "key"'])
+    )
+    _check(schema, f"query LiveScoped {{\n{fields}\n}}")
+
+
+def _steps_of_every_path() -> list:
+    """Steps from create/update/delete of representative resources (covers polls and probes)."""
+    project = Address("project", "p")
+    dep = Resource(
+        Address("model", "m", project),
+        "deployment",
+        {"default": True, "online": True, "placement": {"compute_pools": ["a"], "max_ttft_ms": 5}},
+        identity={"project": "p", "model": "m"},
+    )
+    judge = Resource(
+        project.child("grader", "g"),
+        "grader",
+        {"type": "judge", "judge.model": "m", "judge.criteria": "c", "locked": True, "metric.name": "x"},
+        identity={"project": "p", "key": "g"},
+    )
+    steps = [
+        *DEPLOYMENT.create_steps(dep),
+        *DEPLOYMENT.update_steps(dep, dep, [AttrChange("online", False, True)]),
+        *DEPLOYMENT.delete_steps(dep),
+        *GRADER.create_steps(judge),
+        *GRADER.update_steps(judge, judge, [AttrChange("judge.criteria"), AttrChange("metric.name")]),
+        *GRADER.delete_steps(judge),
+    ]
+    return steps
+
+
+DEPLOYMENT, GRADER = KINDS_BY_NAME["deployment"], KINDS_BY_NAME["grader"]
+
+
+def test_step_polls_and_probes_validate(schema) -> None:
+    steps = _steps_of_every_path()
+    assert any(step.poll for step in steps) and any(step.probe for step in steps)
+    for step in steps:
+        _check(schema, step.document)
+        for extra in (step.poll, step.probe):
+            if extra is not None:
+                _check(schema, extra.document)
+
+
+def test_grader_config_selection_is_used_by_the_scoped_query() -> None:
+    assert grader_config.LIVE_SELECTION in GRADER.scoped_query

@@ -5,12 +5,7 @@ every kind, and after pruning."""
 
 from __future__ import annotations
 
-from _k2_flow import load, read_live
-
-from adaptive_plan.apply.executor import execute_plan
-from adaptive_plan.kinds import KINDS
-from adaptive_plan.model.plan import Action, Plan
-from adaptive_plan.plan.planner import PlanOptions, make_plan
+from _engine import actions, apply, assert_no_changes, load, plan
 
 MANIFEST = """
 version: 1
@@ -63,28 +58,13 @@ def _manifest(
         extra_model="      - {model: qwen3-8b, online: false}" if extra else "",
         extra_metric="      - {key: spare, kind: scalar}" if extra else "",
     )
-    return load(tmp_path, text, {**FILES, "recipes/sft/main.py": code})
-
-
-def _plan(client, manifest) -> Plan:
-    return make_plan(manifest, read_live(client), KINDS, PlanOptions(allow_delete=True))
-
-
-def _apply(client, manifest) -> Plan:
-    made = _plan(client, manifest)
-    report = execute_plan(made, client, on_event=lambda event: None, parallelism=4, environ={})
-    assert report.ok, [(step.id, message) for step, message in report.failed]
-    return made
-
-
-def _actions(made: Plan) -> dict[str, str]:
-    return {c.address: c.action.value for c in made.changes if c.action is not Action.NOOP}
+    return load(tmp_path, text, files={**FILES, "recipes/sft/main.py": code})
 
 
 def test_apply_then_plan_is_empty_create_update_prune(client, project, tmp_path) -> None:
     prefix = f"project.{project}"
-    created = _apply(client, _manifest(tmp_path, project))
-    assert _actions(created) == {
+    created = apply(client, _manifest(tmp_path, project))
+    assert actions(created) == {
         prefix: "update",  # the project's name
         f"{prefix}/model.llama-3.1-8b-instruct": "create",
         f"{prefix}/model.qwen3-8b": "create",
@@ -94,25 +74,25 @@ def test_apply_then_plan_is_empty_create_update_prune(client, project, tmp_path)
         f"{prefix}/grader.length": "create",
         f"{prefix}/recipe.sft": "create",
     }
-    assert _actions(_plan(client, _manifest(tmp_path, project))) == {}
+    assert_no_changes(client, _manifest(tmp_path, project))
 
     v2 = {"scoring": "lower_is_better", "criteria": "Be very polite.", "code": "print('sft v2')\n"}
     changed = _manifest(tmp_path, project, **v2)
-    updated = _apply(client, changed)
-    assert _actions(updated) == {
+    updated = apply(client, changed)
+    assert actions(updated) == {
         f"{prefix}/metric.resolved": "update",
         f"{prefix}/grader.polite": "update",
         f"{prefix}/recipe.sft": "update",
     }
-    assert _actions(_plan(client, changed)) == {}
+    assert_no_changes(client, changed)
 
     pruned = _manifest(tmp_path, project, prune="true", extra=False, **v2)
-    plan = _plan(client, pruned)
-    assert _actions(plan) == {f"{prefix}/model.qwen3-8b": "delete", f"{prefix}/metric.spare": "delete"}
-    detach = next(c for c in plan.changes if c.address == f"{prefix}/model.qwen3-8b")
+    planned = plan(client, pruned)
+    assert actions(planned) == {f"{prefix}/model.qwen3-8b": "delete", f"{prefix}/metric.spare": "delete"}
+    detach = next(c for c in planned.changes if c.address == f"{prefix}/model.qwen3-8b")
     assert [step.verb for step in detach.steps] == ["detach"] and detach.warnings == ()
-    _apply(client, pruned)
-    assert _actions(_plan(client, pruned)) == {}
+    apply(client, pruned)
+    assert_no_changes(client, pruned)
 
 
 def test_creates_whose_answer_is_lost_are_probed_not_sent_twice(emu, client, project, tmp_path) -> None:
@@ -120,8 +100,8 @@ def test_creates_whose_answer_is_lost_are_probed_not_sent_twice(emu, client, pro
         emu.faults.drop_after_commit(operation, times=1)
     manifest = _manifest(tmp_path, project)
     before = len(emu.stats.operations)
-    _apply(client, manifest)
-    assert _actions(_plan(client, manifest)) == {}
+    apply(client, manifest)
+    assert_no_changes(client, manifest)
     sent = [
         name
         for name in emu.stats.operations[before:]

@@ -1,7 +1,9 @@
-"""Test support for the team/role/user/model/project/share/integration kind tests.
+"""Test support for the kind tests: the real engine below the CLI, small.
 
-The real flow, end to end below the CLI: YAML text -> ``load_manifests`` -> ``read_live_state``
--> ``make_plan`` (with the K1 kinds) -> ``execute_plan`` against the real emulator. No mocks.
+YAML text -> ``load_manifests`` -> ``read_live_state`` -> ``make_plan`` (every kind) ->
+``execute_plan`` against the real emulator: what ``adaptive-plan plan``/``apply`` run, minus
+the command line. No mocks and no re-implementation of planning or executing: a kind's steps
+reach the API only through a plan.
 """
 
 from __future__ import annotations
@@ -13,28 +15,39 @@ from pathlib import Path
 
 from adaptive_plan.apply.executor import execute_plan
 from adaptive_plan.kinds import KINDS, KINDS_BY_NAME
+from adaptive_plan.kinds.base import Kind
 from adaptive_plan.live.reader import read_live_state
 from adaptive_plan.manifest.load import load_manifests
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.manifest import Manifest
 from adaptive_plan.model.plan import Action, Change, Plan
+from adaptive_plan.model.resource import Resource
 from adaptive_plan.plan.planner import PlanOptions, make_plan
-
-K1_KINDS = tuple(
-    KINDS_BY_NAME[name] for name in ("team", "role", "user", "model", "project", "share", "integration")
-)
+from tests import no_changes
 
 
-def load(directory: Path, text: str, environ: Mapping[str, str] | None = None) -> Manifest:
-    """Write ``text`` (a manifest without ``version``) to ``directory`` and load it."""
+def load(
+    directory: Path,
+    text: str,
+    environ: Mapping[str, str] | None = None,
+    files: Mapping[str, str] | None = None,
+) -> Manifest:
+    """Write ``manifest.yaml`` (``version: 1`` added when missing) and ``files`` (relative paths)
+    under ``directory``, and load it as ``plan`` does."""
     directory.mkdir(parents=True, exist_ok=True)
-    (directory / "manifest.yaml").write_text("version: 1\n" + textwrap.dedent(text), encoding="utf-8")
+    for relative, body in (files or {}).items():
+        target = directory / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(body, encoding="utf-8")
+    body = textwrap.dedent(text)
+    if not body.lstrip().startswith("version:"):
+        body = "version: 1\n" + body
+    (directory / "manifest.yaml").write_text(body, encoding="utf-8")
     return load_manifests([str(directory)], mode="plan", environ=environ or {}).manifest
 
 
 def plan(client: object, manifest: Manifest) -> Plan:
-    live = read_live_state(client, KINDS)
-    return make_plan(manifest, live, K1_KINDS, PlanOptions(allow_delete=True))
+    return make_plan(manifest, read_live_state(client, KINDS), KINDS, PlanOptions(allow_delete=True))
 
 
 def apply(client: object, manifest: Manifest, environ: Mapping[str, str] | None = None) -> Plan:
@@ -56,8 +69,17 @@ def actions(made: Plan) -> dict[str, str]:
 
 def assert_no_changes(client: object, manifest: Manifest) -> Plan:
     made = plan(client, manifest)
-    assert actions(made) == {}, {a: [x.path for x in c.attributes] for a, c in changes(made).items()}
+    no_changes.assert_no_changes(made)
     return made
+
+
+def live_of(client: object, kind: Kind) -> dict[Address, Resource]:
+    """One kind's live resources, as the reader reads them for a plan."""
+    return {r.address: r for r in read_live_state(client, KINDS).resources.values() if r.kind == kind.name}
+
+
+def desired_of(manifest: Manifest, kind: Kind) -> dict[Address, Resource]:
+    return {r.address: r for r in kind.desired(manifest)}
 
 
 def assert_equal_live(client: object, manifest: Manifest, kind_name: str) -> None:
