@@ -41,29 +41,48 @@ SHA_PIN = re.compile(r"^[\w.-]+/[\w.-]+(/[\w./-]+)?@[0-9a-f]{40}$")
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
-def _texts() -> dict[str, str]:
-    return {path.name: path.read_text(encoding="utf-8") for path in WORKFLOWS}
-
-
 # --- installing adaptive-plan ----------------------------------------------------------
 
+CHECK = "Check the pinned adaptive-plan requirement"
+SHIPPED = RECIPES / "adaptive-plan-requirements.txt"
 
-def test_every_workflow_installs_from_the_one_repository_variable() -> None:
-    scripts = {path.name: step_script(path.name, INSTALL) for path in WORKFLOWS}
-    assert len(set(scripts.values())) == 1, "the install step differs between workflows"
-    script = next(iter(scripts.values()))
-    assert script.rstrip().endswith('python -m pip install "$requirement"')
+
+def test_every_workflow_installs_from_the_one_requirements_file() -> None:
+    for name in (CHECK, INSTALL):
+        scripts = {path.name: step_script(path.name, name) for path in WORKFLOWS}
+        assert len(set(scripts.values())) == 1, f"{name!r} differs between workflows"
+    assert step_script("plan.yml", INSTALL) == 'python -m pip install -r "$ADAPTIVE_PLAN_REQUIREMENTS"'
     for path in WORKFLOWS:
         document = load_workflow(path)
-        assert document["env"]["ADAPTIVE_PLAN_REQUIREMENT"] == "${{ vars.ADAPTIVE_PLAN_REQUIREMENT }}", path
-        assert "adaptive-plan==0.1.0" not in path.read_text(encoding="utf-8")
+        assert document["env"]["ADAPTIVE_PLAN_REQUIREMENTS"] == ".github/adaptive-plan-requirements.txt"
+        text = path.read_text(encoding="utf-8")
+        assert "adaptive-plan==0.1.0" not in text and "vars.ADAPTIVE_PLAN" not in text.replace(
+            "vars.ADAPTIVE_PLAN_APPLY_REVIEWED", ""
+        )  # a repository variable would be empty for forks, whose validate must still install
+        for job in document["jobs"].values():
+            names = [s.get("name", s.get("uses", "")) for s in job["steps"]]
+            if INSTALL in names:  # checked before setup-python, whose cache is keyed on the file
+                assert names.index(CHECK) < next(i for i, n in enumerate(names) if "setup-python" in n)
+                python = next(s for s in job["steps"] if "setup-python" in s.get("uses", ""))
+                assert python["with"]["cache-dependency-path"] == "${{ env.ADAPTIVE_PLAN_REQUIREMENTS }}"
 
 
 def _documented_requirements() -> list[str]:
-    """The values the README tells users to give ADAPTIVE_PLAN_REQUIREMENT."""
+    """The lines the README tells users to put in the requirements file."""
     section = README.split("<!-- install-requirement:start -->")[1]
     section = section.split("<!-- install-requirement:end -->")[0]
     return [line.strip() for line in re.findall(r"^```text\n(.*?)```", section, re.MULTILINE | re.DOTALL)]
+
+
+def _check(tmp_path: Path, text: str | None) -> Any:
+    file = tmp_path / ".github" / "adaptive-plan-requirements.txt"
+    file.parent.mkdir(parents=True, exist_ok=True)
+    if text is None:
+        file.unlink(missing_ok=True)
+    else:
+        file.write_text(text, encoding="utf-8")
+    env = {"ADAPTIVE_PLAN_REQUIREMENTS": ".github/adaptive-plan-requirements.txt"}
+    return run_step(step_script("plan.yml", CHECK), tmp_path, env)
 
 
 def test_the_documented_requirements_are_ones_pip_accepts_and_are_pinned(tmp_path: Path) -> None:
@@ -77,26 +96,27 @@ def test_the_documented_requirements_are_ones_pip_accepts_and_are_pinned(tmp_pat
             assert re.search(r"@(v?\d[\w.]*|[0-9a-f]{40})$", requirement.url), f"not pinned: {value}"
         else:
             assert str(requirement.specifier).startswith("=="), f"not pinned: {value}"
-        script = step_script("plan.yml", INSTALL).replace("python -m pip install", "echo would install")
-        ran = run_step(script, tmp_path, {"ADAPTIVE_PLAN_REQUIREMENT": value})
-        assert ran.code == 0 and ran.stdout.strip() == f"would install {value}", ran.stderr
+        ran = _check(tmp_path, f"# pinned\n{value}\n")
+        assert ran.code == 0, ran.stdout + ran.stderr
 
 
 @pytest.mark.parametrize(
-    ("value", "message"),
+    ("text", "message"),
     [
-        ("", "set the repository variable ADAPTIVE_PLAN_REQUIREMENT"),
-        ("adaptive-plan", "must be pinned"),
-        ("adaptive-plan @ git+https://github.com/acme/adaptive-plan", "must be pinned"),
-        ("adaptive-plan>=0.1", "must be pinned"),
+        (None, "commit .github/adaptive-plan-requirements.txt with one pinned requirement"),
+        (SHIPPED.read_text(encoding="utf-8"), "must pin adaptive-plan"),  # copied as shipped: all comments
+        ("adaptive-plan\n", "must pin adaptive-plan"),
+        ("adaptive-plan @ git+https://github.com/acme/adaptive-plan\n", "must pin adaptive-plan"),
+        ("adaptive-plan>=0.1\n", "must pin adaptive-plan"),
+        ("# adaptive-plan==0.1.0\n", "must pin adaptive-plan"),
     ],
+    ids=["missing", "as-shipped", "bare", "git-without-ref", "range", "commented"],
 )
-def test_the_install_step_refuses_an_unset_or_unpinned_requirement(
-    tmp_path: Path, value: str, message: str
+def test_the_check_refuses_a_missing_or_unpinned_requirement(
+    tmp_path: Path, text: str | None, message: str
 ) -> None:
-    ran = run_step(step_script("deploy.yml", INSTALL), tmp_path, {"ADAPTIVE_PLAN_REQUIREMENT": value})
+    ran = _check(tmp_path, text)
     assert ran.code == 1 and message in ran.stdout, ran.stdout + ran.stderr
-    assert "pip" not in ran.stderr
 
 
 def _git(*args: str, cwd: Path) -> str:
@@ -108,7 +128,8 @@ def _git(*args: str, cwd: Path) -> str:
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 def test_pip_installs_the_project_from_a_git_url_pinned_to_a_commit(tmp_path: Path) -> None:
-    """The install step, run for real with pip (``--dry-run``), on this project at one commit."""
+    """The check and the install step, run for real with pip (``--dry-run``), on this project at
+    one commit, named in the requirements file as the README says."""
     source = tmp_path / "adaptive-plan"
     shutil.copytree(ROOT / "adaptive_plan", source / "adaptive_plan", symlinks=True,
                     ignore=shutil.ignore_patterns("__pycache__"))
@@ -121,12 +142,14 @@ def test_pip_installs_the_project_from_a_git_url_pinned_to_a_commit(tmp_path: Pa
     commit = _git("rev-parse", "HEAD", cwd=source)
     value = f"adaptive-plan @ git+file://localhost{source}@{commit}"  # pip wants a host in the URL
     assert Requirement(value).url.endswith(commit)
+    work = tmp_path / "repo"
+    assert _check(work, SHIPPED.read_text(encoding="utf-8") + value + "\n").code == 0
     python = Path(sys.executable).parent
-    env = {"ADAPTIVE_PLAN_REQUIREMENT": value, "PATH": f"{python}{os.pathsep}{os.environ['PATH']}",
-           "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    env = {"ADAPTIVE_PLAN_REQUIREMENTS": ".github/adaptive-plan-requirements.txt",
+           "PATH": f"{python}{os.pathsep}{os.environ['PATH']}", "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
     # flags, not PIP_* variables: those would reach the pip that installs the build backend too
     script = step_script("drift.yml", INSTALL).replace("pip install", "pip install --dry-run --no-deps")
-    ran = run_step(script, tmp_path, env)
+    ran = run_step(script, work, env)
     assert ran.code == 0, ran.stdout + ran.stderr
     assert "Would install adaptive-plan-0.1.0" in ran.stdout, ran.stdout
 
