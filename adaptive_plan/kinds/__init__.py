@@ -35,6 +35,7 @@ from adaptive_plan.kinds.remote_env import RemoteEnvKind
 from adaptive_plan.kinds.role import RoleKind
 from adaptive_plan.kinds.share import ShareKind
 from adaptive_plan.kinds.team import TeamKind
+from adaptive_plan.kinds.tool_provider import ToolProviderKind
 from adaptive_plan.kinds.user import UserKind
 
 KINDS: tuple[Kind, ...] = (
@@ -44,6 +45,7 @@ KINDS: tuple[Kind, ...] = (
     ModelKind(),
     ProjectKind(),
     ShareKind(),
+    ToolProviderKind(),
     DeploymentKind(),
     MetricKind(),
     GraderKind(),

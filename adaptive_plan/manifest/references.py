@@ -7,7 +7,8 @@ a close-match suggestion; ``plan`` checks it against live state.
 
 References: a project's team; a share's team and role; a user's team and role;
 an integration's team; a deployment's model; a judge's or prebuilt grader's model;
-a grader's metric (by key, within its project).
+a grader's metric (by key, within its project); a deployment's tool providers (by key,
+within its project).
 
 Must not import: api, live, plan, apply, render.
 """
@@ -46,6 +47,7 @@ def check_references(document: dict[str, Any], collector: Collector) -> None:
     for index, project in enumerate(document.get("projects") or []):
         if isinstance(project, dict):
             _metric_references(project, ("projects", index), collector)
+            _tool_provider_references(project, ("projects", index), collector)
 
 
 def _missing(kind: str, value: str, declared: set[str]) -> str:
@@ -94,3 +96,16 @@ def _metric_references(project: dict[str, Any], base: Path, collector: Collector
                 f"it must already exist live{did_you_mean(metric, metrics)}"
             )
             collector.at((*base, "graders", index, "metric"), message, severity="warning")
+
+
+def _tool_provider_references(project: dict[str, Any], base: Path, collector: Collector) -> None:
+    declared = {t["key"] for _, t in _entries(project.get("tool_providers")) if isinstance(t.get("key"), str)}
+    for index, deployment in _entries(project.get("models")):
+        keys = deployment.get("tool_providers")
+        for t_index, key in enumerate(keys if isinstance(keys, list) else []):
+            if isinstance(key, str) and key not in declared:
+                message = (
+                    f"tool provider {key!r} is not declared in this project's tool_providers; "
+                    f"it must already exist live{did_you_mean(key, declared)}"
+                )
+                collector.at((*base, "models", index, "tool_providers", t_index), message, severity="warning")

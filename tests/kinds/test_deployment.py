@@ -68,6 +68,9 @@ def test_create_attaches_deploys_and_waits_then_everything_is_equal(client, proj
         "default": True,
         "online": True,
         "placement": {"compute_pools": ["a100-pool", "h100-pool"], "max_ttft_ms": 500},
+        "name": "Llama 3.1 8B Instruct",  # the server names a service after its model
+        "tool_providers": [],
+        "system_prompt_template": None,
     }
     assert live[_address(project, "qwen3-8b")].attrs["default"] is False
     assert_no_changes(client, manifest)
