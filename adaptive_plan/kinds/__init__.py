@@ -30,6 +30,7 @@ from adaptive_plan.kinds.integration import IntegrationKind
 from adaptive_plan.kinds.metric import MetricKind
 from adaptive_plan.kinds.model import ModelKind
 from adaptive_plan.kinds.project import ProjectKind
+from adaptive_plan.kinds.project_settings import ProjectSettingsKind
 from adaptive_plan.kinds.recipe import RecipeKind
 from adaptive_plan.kinds.remote_env import RemoteEnvKind
 from adaptive_plan.kinds.role import RoleKind
@@ -44,6 +45,7 @@ KINDS: tuple[Kind, ...] = (
     UserKind(),
     ModelKind(),
     ProjectKind(),
+    ProjectSettingsKind(),
     ShareKind(),
     ToolProviderKind(),
     DeploymentKind(),

@@ -48,6 +48,7 @@ def check_references(document: dict[str, Any], collector: Collector) -> None:
         if isinstance(project, dict):
             _metric_references(project, ("projects", index), collector)
             _tool_provider_references(project, ("projects", index), collector)
+            _settings_references(project, ("projects", index), collector)
 
 
 def _missing(kind: str, value: str, declared: set[str]) -> str:
@@ -91,11 +92,35 @@ def _metric_references(project: dict[str, Any], base: Path, collector: Collector
     for index, grader in _entries(project.get("graders")):
         metric = grader.get("metric")
         if isinstance(metric, str) and metric not in metrics:
-            message = (
-                f"metric {metric!r} is not declared in this project's metrics; "
-                f"it must already exist live{did_you_mean(metric, metrics)}"
-            )
-            collector.at((*base, "graders", index, "metric"), message, severity="warning")
+            where = (*base, "graders", index, "metric")
+            collector.at(where, _missing_metric(metric, metrics), severity="warning")
+
+
+def _missing_metric(metric: str, metrics: set[str]) -> str:
+    return (
+        f"metric {metric!r} is not declared in this project's metrics; "
+        f"it must already exist live{did_you_mean(metric, metrics)}"
+    )
+
+
+def _settings_references(project: dict[str, Any], base: Path, collector: Collector) -> None:
+    """A project's default metric and widget metrics: its metrics, or those its graders make."""
+    settings = project.get("settings")
+    if not isinstance(settings, dict):
+        return
+    known = {m["key"] for _, m in _entries(project.get("metrics")) if isinstance(m.get("key"), str)}
+    for _, grader in _entries(project.get("graders")):
+        metric = grader.get("metric")
+        made = metric if isinstance(metric, str) else metric.get("key") if isinstance(metric, dict) else None
+        key = grader.get("key") if made is None else made  # a grader's metric defaults to its key
+        if isinstance(key, str):
+            known.add(key)
+    named: list[tuple[Any, Path]] = [(settings.get("default_metric"), (*base, "settings", "default_metric"))]
+    for index, widget in _entries(settings.get("widgets")):
+        named.append((widget.get("metric"), (*base, "settings", "widgets", index, "metric")))
+    for metric, path in named:
+        if isinstance(metric, str) and metric not in known:
+            collector.at(path, _missing_metric(metric, known), severity="warning")
 
 
 def _tool_provider_references(project: dict[str, Any], base: Path, collector: Collector) -> None:
