@@ -126,6 +126,8 @@ class Kind:
     (``("team", "name")`` for integrations); ``manifest_key`` reads them.
     ``address_kind``: the kind segment of the address, when it is not ``name``
     (deployments are ``project.K/model.M``).
+    ``single``: the section holds one mapping in the parent's entry instead of a list (a
+    project's ``settings``); the kind's ``manifest_key`` then gives its fixed address key.
     ``ownership``: for a live object absent from the manifests: ``prune`` (listed as
     unmanaged; deleted only with ``prune: true``), ``exclusive`` (deleted whenever the
     parent declares the attribute that lists them, e.g. a project's ``shares``), or
@@ -158,6 +160,7 @@ class Kind:
     parent: ClassVar[str | None] = None
     identity_fields: ClassVar[tuple[str, ...]] = ("key",)
     address_kind: ClassVar[str] = ""
+    single: ClassVar[bool] = False
     ownership: ClassVar[Ownership] = "prune"
     write_only: ClassVar[frozenset[str]] = frozenset()
     plain_write_only: ClassVar[frozenset[str]] = frozenset()

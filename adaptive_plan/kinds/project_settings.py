@@ -82,12 +82,19 @@ def _metric_ref(project: Address, key: str, graders: dict[str, str]) -> Address:
 
 class ProjectSettingsKind(Kind):
     name = "project_settings"
+    section = "settings"
     parent = "project"
+    address_kind = "settings"
+    single = True
     ownership = "never"
     live_query = "\n".join(
         f"{alias}: projects(filter: {{isArchived: {archived}}}) {{ {PROJECT_FIELDS} }}"
         for alias, archived in ((ALIAS, "false"), (ARCHIVED_ALIAS, "true"))
     )
+
+    def manifest_key(self, entry: Any) -> str | None:
+        """One settings mapping per project: its address key is always ``project``."""
+        return KEY
 
     # --- reading ------------------------------------------------------------
     def desired(self, manifest: Manifest) -> list[Resource]:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from _e2e import Cli, assert_plan_shows, mutations
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
 from adaptive_plan.cli.main import cli as adaptive_plan
 from adaptive_plan.emulator.seed import SYSTEM_PROMPT_TEMPLATES, seed_id
@@ -20,12 +20,6 @@ from tests import sdk_hand as hand
 
 SUPPORT, CONCISE = (seed_id("template", t["name"]) for t in SYSTEM_PROMPT_TEMPLATES)
 MODEL = "llama-3.1-8b-instruct"
-
-
-def export(cli: Cli, *args: str) -> Result:
-    """``adaptive-plan export`` (it takes no ``--var``) against the module's emulator."""
-    connect = ["--url", cli.emu.url, "--api-key", cli.emu.api_key]  # type: ignore[attr-defined]
-    return CliRunner().invoke(adaptive_plan, ["export", *args, *connect])
 
 
 def _manifest(tools: str, deployment: str = "", prune: bool = False) -> str:
@@ -95,7 +89,7 @@ def test_tool_providers_and_deployment_bindings_round_trip(cli: Cli, sdk: Any, t
 
     # export of the project plans nothing
     out = tmp_path / "export"
-    exported = export(cli, "--project", key, "--out", str(out))
+    exported = cli.export("--project", key, "--out", str(out))
     assert exported.exit_code == 0, exported.output
     text = (out / "manifest.yaml").read_text(encoding="utf-8")
     assert "tool_providers:" in text and f"system_prompt_template: {CONCISE}" in text
