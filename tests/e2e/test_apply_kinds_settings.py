@@ -13,7 +13,9 @@ import yaml
 from _e2e import Cli, Lifecycle
 from adaptive_sdk.graphql_client import input_types
 from adaptive_sdk.graphql_client.enums import MetricAggregation, UnitPosition
+from click.testing import CliRunner
 
+from adaptive_plan.cli.main import cli as adaptive_plan
 from tests import sdk_hand as hand
 
 
@@ -73,3 +75,19 @@ def test_project_settings_export_round_trips(cli: Cli, tmp_path: Path) -> None:
     }
     planned = cli.run("plan", str(out), "--detailed-exitcode", "--no-color")
     assert planned.exit_code == 0, planned
+
+
+def test_graph_draws_the_new_edges() -> None:
+    """Offline: settings wait for the grader that makes their metric, a deployment for its tool
+    providers, the model settings entry for nothing but itself."""
+    full = Path(__file__).resolve().parents[2] / "examples/full"
+    result = CliRunner().invoke(adaptive_plan, ["graph", str(full), "--format", "dot"])
+    assert result.exit_code == 0, result.output
+    project = "project.support-bot"
+    for edge in (
+        f'"{project}/grader.faithful" -> "{project}/settings.project"',
+        f'"{project}" -> "{project}/settings.project"',
+        f'"{project}/tool_provider.order-tools" -> "{project}/model.llama-3.1-8b-instruct"',
+        f'"model.llama-3.1-8b-instruct" -> "{project}/model.llama-3.1-8b-instruct"',
+    ):
+        assert edge in result.stdout, edge
