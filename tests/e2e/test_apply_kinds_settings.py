@@ -6,6 +6,7 @@ apply the plan is empty.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,12 @@ def test_project_settings(cli: Cli, sdk: Any) -> None:
     )
     default = input_types.ProjectSettingsInput(defaultMetric="resolved")
     hand.update_project(sdk, key, settings=default, widgets=[widget])
+    drift = cli.run("drift", str(cli.dir), "--format", "json")
+    assert drift.exit_code == 2, drift
+    [entry] = json.loads(drift.stdout)["drifted"]
+    assert entry["address"] == f"project.{key}/settings.project"
+    assert {a["path"]: a["live"] for a in entry["attributes"]}["default_metric"] == "resolved"
+    assert sorted(a["path"] for a in entry["attributes"]) == ["default_metric", "widgets"]
     life.drift(['~ default_metric: "resolved" → "csat"', "~ widgets:"])
     life.kept()  # no longer declared: left as it is, never "deleted"
     assert hand.project_settings(sdk, key)["settings"] == {"defaultMetric": {"key": "csat"}}
