@@ -24,24 +24,23 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from adaptive_plan.kinds._shared import entries, lower, step
-from adaptive_plan.kinds.base import Kind, LiveData, StepSpec
+from adaptive_plan.kinds._shared import entries, every_project, live_projects, lower, step
+from adaptive_plan.kinds.base import Kind, LiveData, Operation, StepSpec
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.manifest import Manifest
 from adaptive_plan.model.plan import AttrChange
 from adaptive_plan.model.resource import Resource
 from adaptive_plan.model.snapshot import LiveState
 
-ALIAS = "project_settings__projects"
-ARCHIVED_ALIAS = "project_settings__archived"
 PROJECT_FIELDS = (
     "key settings { defaultMetric { key } } metadata { emoji { native } imageKey } "
     "widgets { title metric aggregation unit { symbol position } }"
 )
 KEY = "project"  # the one settings resource of a project: ``project.K/settings.project``
-UPDATE_PROJECT = (
+UPDATE_PROJECT = Operation(
+    "UpdateProjectSettings",
     "mutation UpdateProjectSettings($idOrKey: IdOrKey!, $input: ProjectUpdate!) "
-    "{ updateProject(idOrKey: $idOrKey, input: $input) { id key } }"
+    "{ updateProject(idOrKey: $idOrKey, input: $input) { id key } }",
 )
 ATTRS = ("default_metric", "emoji", "image_key", "widgets")
 
@@ -87,10 +86,7 @@ class ProjectSettingsKind(Kind):
     address_kind = "settings"
     single = True
     ownership = "never"
-    live_query = "\n".join(
-        f"{alias}: projects(filter: {{isArchived: {archived}}}) {{ {PROJECT_FIELDS} }}"
-        for alias, archived in ((ALIAS, "false"), (ARCHIVED_ALIAS, "true"))
-    )
+    live_query = every_project(PROJECT_FIELDS)
 
     def manifest_key(self, entry: Any) -> str | None:
         """One settings mapping per project: its address key is always ``project``."""
@@ -128,7 +124,7 @@ class ProjectSettingsKind(Kind):
 
     def from_live(self, data: LiveData) -> list[Resource]:
         resources = []
-        for project in [*(data.first.get(ALIAS) or []), *(data.first.get(ARCHIVED_ALIAS) or [])]:
+        for project in live_projects(data.first):
             metadata = project.get("metadata") or {}
             default = (project.get("settings") or {}).get("defaultMetric")
             emoji = metadata.get("emoji")

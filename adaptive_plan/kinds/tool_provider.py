@@ -20,32 +20,51 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from adaptive_plan.kinds._shared import create, exists_probe, lower, pick, project_entries, step
-from adaptive_plan.kinds.base import Kind, LiveData, StepSpec
+from adaptive_plan.kinds._shared import (
+    create,
+    every_project,
+    exists_probe,
+    live_projects,
+    lower,
+    pick,
+    project_entries,
+    step,
+)
+from adaptive_plan.kinds.base import Kind, LiveData, Operation, StepSpec
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.manifest import Manifest
 from adaptive_plan.model.plan import AttrChange
 from adaptive_plan.model.resource import Resource
 from adaptive_plan.model.snapshot import LiveState
 
-ALIAS = "tool_provider__projects"
-ARCHIVED_ALIAS = "tool_provider__archived"
 PROJECT_FIELDS = "key toolProviders { id key name uri protocol }"
 
-CREATE_TOOL_PROVIDER = """mutation CreateToolProvider($project: IdOrKey!, $input: CreateToolProviderInput!) {
+CREATE_TOOL_PROVIDER = Operation(
+    "CreateToolProvider",
+    """mutation CreateToolProvider($project: IdOrKey!, $input: CreateToolProviderInput!) {
   createToolProvider(project: $project, input: $input) { id key }
-}"""
-UPDATE_TOOL_PROVIDER = """mutation UpdateToolProvider(
+}""",
+)
+UPDATE_TOOL_PROVIDER = Operation(
+    "UpdateToolProvider",
+    """mutation UpdateToolProvider(
   $idOrKey: IdOrKey!, $project: IdOrKey!, $input: UpdateToolProviderInput!
 ) {
   updateToolProvider(idOrKey: $idOrKey, project: $project, input: $input) { id key }
-}"""
-DELETE_TOOL_PROVIDER = """mutation DeleteToolProvider($idOrKey: IdOrKey!, $project: IdOrKey!) {
+}""",
+)
+DELETE_TOOL_PROVIDER = Operation(
+    "DeleteToolProvider",
+    """mutation DeleteToolProvider($idOrKey: IdOrKey!, $project: IdOrKey!) {
   deleteToolProvider(idOrKey: $idOrKey, project: $project)
-}"""
-DESCRIBE_TOOL_PROVIDER = """query DescribeToolProvider($idOrKey: IdOrKey!, $project: IdOrKey!) {
+}""",
+)
+DESCRIBE_TOOL_PROVIDER = Operation(
+    "DescribeToolProvider",
+    """query DescribeToolProvider($idOrKey: IdOrKey!, $project: IdOrKey!) {
   toolProvider(idOrKey: $idOrKey, project: $project) { key }
-}"""
+}""",
+)
 FIELDS = ("name", "uri", "protocol")
 
 
@@ -70,10 +89,7 @@ class ToolProviderKind(Kind):
     section = "tool_providers"
     parent = "project"
     ownership = "prune"
-    live_query = "\n".join(
-        f"{alias}: projects(filter: {{isArchived: {archived}}}) {{ {PROJECT_FIELDS} }}"
-        for alias, archived in ((ALIAS, "false"), (ARCHIVED_ALIAS, "true"))
-    )
+    live_query = every_project(PROJECT_FIELDS)
 
     # --- reading ------------------------------------------------------------
     def desired(self, manifest: Manifest) -> list[Resource]:
@@ -91,7 +107,7 @@ class ToolProviderKind(Kind):
 
     def from_live(self, data: LiveData) -> list[Resource]:
         resources = []
-        for project in [*(data.first.get(ALIAS) or []), *(data.first.get(ARCHIVED_ALIAS) or [])]:
+        for project in live_projects(data.first):
             project_address = Address("project", project["key"])
             for provider in project.get("toolProviders") or []:
                 resources.append(
@@ -167,7 +183,7 @@ class ToolProviderKind(Kind):
         variables = {"idOrKey": key, "project": project}
         return [step("delete", DELETE_TOOL_PROVIDER, variables, f"delete tool provider {key} from {project}")]
 
-    def warnings(self, desired: Resource | None, actual: Resource | None, live: Any) -> list[str]:
+    def warnings(self, desired: Resource | None, actual: Resource | None) -> list[str]:
         if desired is not None or actual is None or not actual.identity.get("used_by"):
             return []
         return [
