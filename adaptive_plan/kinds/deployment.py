@@ -158,6 +158,13 @@ def _status_poll(project: str, model: str) -> Poll:
     )
 
 
+def _bound_elsewhere(bound: set[str], project: str) -> bool:
+    """Whether the model is bound to a project other than ``project``: a flag, not the list,
+    so a deployment's identity (and fingerprint) stays small and does not change when a
+    shared model is bound to one more project elsewhere."""
+    return len(bound) > (1 if project in bound else 0)
+
+
 class DeploymentKind(Kind):
     name = "deployment"
     parent = "project"
@@ -257,7 +264,7 @@ class DeploymentKind(Kind):
                             "status": service.get("status"),
                             "published": bool(model.get("isPublished")),
                             "model_name": model.get("name"),
-                            "bound_elsewhere": sorted(bindings[model["key"]] - {project["key"]}),
+                            "bound_elsewhere": _bound_elsewhere(bindings[model["key"]], project["key"]),
                         },
                     )
                 )
