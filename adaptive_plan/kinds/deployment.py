@@ -46,6 +46,7 @@ PROJECT_FIELDS = """key
     placement { computePools maxTtftMs }
     toolProviders { key }
     systemPromptTemplate { id }
+    abCampaigns(filter: {active: true}) { key trafficSplit }
     model { key name isPublished }
   }"""
 CAPABILITIES = "{any: [Embedding, TextGeneration, ImageUnderstanding, Reasoning, Regression]}"
@@ -265,6 +266,7 @@ class DeploymentKind(Kind):
                             "published": bool(model.get("isPublished")),
                             "model_name": model.get("name"),
                             "bound_elsewhere": _bound_elsewhere(bindings[model["key"]], project["key"]),
+                            "ab_tests": _running_tests(service),
                         },
                     )
                 )
@@ -348,15 +350,19 @@ class DeploymentKind(Kind):
         )
 
     def warnings(self, desired: Resource | None, actual: Resource | None) -> list[str]:
-        if desired is not None or actual is None:
+        if actual is None:
             return []
+        lines = _ab_test_warnings(desired, actual)
+        if desired is not None:
+            return lines
         identity = actual.identity
         if identity.get("published") or identity.get("bound_elsewhere"):
-            return []
+            return lines
         model = identity["model"]
         return [
             f"detach deletes model {model} from storage: it is bound to no other project and not published "
-            f"(keep it bound elsewhere or publish it to keep it)"
+            f"(keep it bound elsewhere or publish it to keep it)",
+            *lines,
         ]
 
     # --- export -------------------------------------------------------------
@@ -396,3 +402,31 @@ class DeploymentKind(Kind):
             f"update model service {model} in project {project} ({changed})",
             poll=poll,
         )
+
+
+def _running_tests(service: dict[str, Any]) -> list[str]:
+    """``KEY (N% of traffic)`` for each running AB test that routes to this model service."""
+    tests = []
+    for test in service.get("abCampaigns") or []:
+        split = test.get("trafficSplit")
+        share = f" ({float(split) * 100:g}% of traffic)" if isinstance(split, int | float) else ""
+        tests.append(f"{test.get('key')}{share}")
+    return sorted(tests)
+
+
+def _ab_test_warnings(desired: Resource | None, actual: Resource) -> list[str]:
+    """Detaching, or turning off, a model a running AB test routes traffic to."""
+    tests = actual.identity.get("ab_tests") or []
+    if not tests:
+        return []
+    model, project = actual.identity["model"], actual.identity["project"]
+    if desired is None:
+        doing = "detaching"
+    elif desired.attrs.get("online") is False and actual.attrs.get("online") is not False:
+        doing = "turning off"
+    else:
+        return []
+    return [
+        f"{doing} model {model} of project {project} leaves running AB tests without it: "
+        f"{', '.join(tests)}; cancel them first (remove them under prune) or keep the model serving"
+    ]

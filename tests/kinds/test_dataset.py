@@ -55,7 +55,8 @@ def test_upload_then_plan_is_empty_and_the_bytes_are_live(cli, sdk, emu, uniq, t
     assert sdk.datasets.get("eval", project=project).name == "eval"  # name defaults to the key
     before = len(emu.stats.rest)
     cli.assert_no_changes(manifest)
-    assert len(_downloads(emu, before)) == 1  # the declared dataset, once, to compare its content
+    assert "cannot be changed in place" not in cli("plan", str(manifest)).output  # no warning on a no-op
+    assert len(_downloads(emu, before)) == 2  # the declared dataset, once, to compare its content
 
 
 def test_changed_content_is_a_replace(cli, sdk, uniq, tmp_path) -> None:
@@ -67,7 +68,7 @@ def test_changed_content_is_a_replace(cli, sdk, uniq, tmp_path) -> None:
     assert change["action"] == "replace"
     assert [s["operation"] for s in change["steps"]] == ["DeleteDataset", "LoadDataset"]
     assert [a["path"] for a in change["attributes"]] == ["content_hash"]
-    assert any("deleted and its 2 records" in w for w in change["warnings"])
+    assert any("deleted with its 2 records" in w for w in change["warnings"])
     cli.apply(manifest, "--allow-delete")
     assert sdk.datasets.get("eval", project=project).id != first
     cli.assert_no_changes(manifest)
@@ -122,7 +123,7 @@ def test_undeclared_datasets_are_listed_never_downloaded_and_pruned_when_asked(
     pruned = _manifest(tmp_path / "b", project, {}, prune=True)
     change = cli.changes(pruned)[f"project.{project}/dataset.training"]
     assert change["action"] == "delete" and any(
-        "removes it and its 4 records" in w for w in change["warnings"]
+        "removes it with its 4 records" in w for w in change["warnings"]
     )
     cli.apply(pruned, "--allow-delete")
     assert sdk.datasets.list(project=project) == []
