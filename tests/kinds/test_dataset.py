@@ -180,3 +180,19 @@ def test_bad_files_are_validate_errors_with_their_place(cli, tmp_path) -> None:
     assert any("project.p/dataset.empty:" in ln and "holds no records" in ln for ln in lines)
     assert any("project.p/dataset.out:" in ln and "escapes the manifest directory" in ln for ln in lines)
     assert any("project.p/dataset.dir:" in ln and "must be a file" in ln for ln in lines)
+
+
+def test_a_saved_plan_applies_and_goes_stale_when_the_dataset_changes(cli, sdk, uniq, tmp_path) -> None:
+    project = uniq("data")
+    manifest = _manifest(tmp_path / "a", project, {"eval": _lines(2)})
+    saved = tmp_path / "plan.json"
+    assert cli("plan", str(manifest), "-o", str(saved)).exit_code == 0
+    assert cli("apply", str(saved), "--auto-approve").exit_code == 0
+    changed = _manifest(tmp_path / "b", project, {"eval": _lines(2, answer="v2")})
+    assert cli("plan", str(changed), "-o", str(saved), "--allow-delete").exit_code == 0
+    other = tmp_path / "other.jsonl"
+    other.write_text(_lines(3, answer="by hand"))
+    sdk.datasets.delete("eval", project=project)
+    sdk.datasets.upload(str(other), dataset_key="eval", project=project)
+    stale = cli("apply", str(saved), "--auto-approve")
+    assert stale.exit_code == 1 and f"project.{project}/dataset.eval" in stale.output  # read again, differs
