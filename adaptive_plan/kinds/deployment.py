@@ -31,14 +31,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from adaptive_plan.kinds._shared import every_project, live_projects, step
+from adaptive_plan.kinds._shared import COMPUTE_POOLS, every_project, live_projects, step
 from adaptive_plan.kinds.base import Kind, LiveData, Operation, StepSpec
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.manifest import Manifest
 from adaptive_plan.model.plan import AttrChange, Poll
 from adaptive_plan.model.resource import Resource
 
-POOLS_ALIAS = "deployment__pools"
 MODELS_ALIAS = "deployment__models"
 PROJECT_FIELDS = """key
   modelServices {
@@ -180,7 +179,7 @@ class DeploymentKind(Kind):
     live_query = "\n".join(
         [
             every_project(PROJECT_FIELDS),
-            f"{POOLS_ALIAS}: computePools {{ id key }}",
+            f"{COMPUTE_POOLS}: computePools {{ id key }}",
             BINDINGS,
         ]
     )
@@ -230,7 +229,7 @@ class DeploymentKind(Kind):
         return attrs
 
     def from_live(self, data: LiveData) -> list[Resource]:
-        pools = {pool["id"]: pool["key"] for pool in data.first.get(POOLS_ALIAS) or []}
+        pools = {pool["id"]: pool["key"] for pool in data.first.get(COMPUTE_POOLS) or []}
         projects = live_projects(data.first)
         bindings: dict[str, set[str]] = {
             model["key"]: {p["key"] for p in model.get("projects") or []}
