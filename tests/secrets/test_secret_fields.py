@@ -124,7 +124,8 @@ def test_a_password_in_a_readable_url_is_an_error(cli, validate, sfx: str) -> No
     )
     offline = validate()
     assert offline.exit_code == 1, offline.output
-    assert f"{path}:8:" in offline.output and "connection.url holds a URL with user:password@" in offline.output
+    assert f"{path}:8:" in offline.output
+    assert "connection.url holds a URL with user:password@" in offline.output
     assert "webhook_url" not in offline.output  # a write-only field may take one (as a secret())
     assert "canary-url-pass" not in offline.output
     run = cli.plan()
