@@ -19,13 +19,8 @@ def _write(cli, sfx: str, code: str, locked: bool | None) -> None:
     )
 
 
-UNLOCK_AND_EDIT = pytest.mark.xfail(
-    strict=False,  # passes once issue 10 item 3 lands (helper convergence owns the grader lock logic)
-    reason="issue 10 item 3: unlocking and editing a grader in one plan: "
-    "'merging identical steps made a cycle'",
-)
 CASES = [
-    pytest.param(before, after, id=f"{b}-{a}", marks=[UNLOCK_AND_EDIT] if before and after is False else [])
+    pytest.param(before, after, id=f"{b}-{a}")
     for before, b in ((False, "unlocked"), (True, "locked"))
     for after, a in ((False, "to-unlocked"), (True, "to-locked"), (None, "lock-unmanaged"))
 ]
