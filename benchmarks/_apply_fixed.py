@@ -1,8 +1,9 @@
 """An apply through the library, for ``bench_parallelism.py``: the same steps as ``adaptive-plan
 apply --auto-approve``, with the client's concurrency window adaptive (AIMD, the CLI's
 behaviour) or, with ``--fixed``, held at ``--parallelism`` (retries only), to compare the two
-against a rate-limited emulator. Prints ``Apply complete: N steps, throttled T`` or the first
-failures, and exits 1 when a step failed.
+against a rate-limited emulator. Prints ``Apply complete: N steps, throttled T``, or
+``Apply incomplete: ...`` and the first failures and exits 1 when a step failed (its retries
+exhausted).
 
     python benchmarks/_apply_fixed.py MANIFEST_DIR --url URL --api-key KEY --parallelism 32 [--fixed]
 """
@@ -35,7 +36,9 @@ def main() -> None:
         report = execute_plan(plan, client, on_event=lambda event: None, parallelism=args.parallelism)
         throttled = client.concurrency.throttled
     if not report.ok:
-        for step, message in report.failed[:5]:
+        print(f"Apply incomplete: {len(report.done)} done, {len(report.failed)} failed, "
+              f"{len(report.skipped)} skipped, throttled {throttled}")
+        for step, message in report.failed[:3]:
             print(f"failed: {step.address} {step.verb}: {message}")
         sys.exit(1)
     print(f"Apply complete: {len(report.done)} steps, throttled {throttled}")

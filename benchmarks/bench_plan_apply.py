@@ -6,7 +6,8 @@ For each size N: write the manifest tree (``_generate.py``), start an emulator w
 latency per request, and run as subprocesses (so wall time and peak memory are the CLI's own):
 
 1. ``plan`` on the empty instance: must plan exactly N creates;
-2. ``apply --auto-approve`` (default ``--parallelism 10``): must exit 0;
+2. ``apply --auto-approve`` (default ``--parallelism 10``): must exit 0 (and, first, on a
+   fresh emulator, the same at ``--parallelism --wide``, 32: "apply wide");
 3. ``plan`` again, the converged re-plan: must say *No changes*;
 4. ``plan`` after editing 1% of the resources (a metric description in N/100 projects): must
    plan exactly that many updates;
@@ -20,7 +21,7 @@ object). Both must report N created. HTTP requests, connections and the largest 
 request body are the emulator's counts. Nothing here asserts a time; it prints tables.
 
     python benchmarks/bench_plan_apply.py [--sizes 1000 3000 10000] [--sdk-sizes 1000 3000]
-        [--latency-ms 20] [--repeat 3] [--keep DIR]
+        [--latency-ms 20] [--repeat 3] [--wide 32] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ from adaptive_plan.emulator.faults import Faults
 from adaptive_plan.emulator.resolvers import build_schema
 from adaptive_plan.emulator.server import Emulator, run_emulator
 
-RUNS = ("plan", "apply", "replan", "changed", "export", "sdk_list", "adopt", "sdk_get")
+RUNS = ("plan", "apply", "apply_wide", "replan", "changed", "export", "sdk_list", "adopt", "sdk_get")
 
 
 @dataclass
@@ -60,18 +61,25 @@ class Row:
     def wall(self, name: str) -> str:
         return f"{self.runs[name].wall:.2f}" if name in self.runs else "–"
 
-    def speedup(self, sdk: str) -> str:
-        return f"{self.runs[sdk].wall / self.runs['apply'].wall:.1f}x" if sdk in self.runs else "–"
+    def speedup(self, sdk: str, apply: str = "apply") -> str:
+        if sdk not in self.runs or apply not in self.runs:
+            return "–"
+        return f"{self.runs[sdk].wall / self.runs[apply].wall:.1f}x"
 
     @property
     def largest_body(self) -> int:
         return max(run.largest_body for name, run in self.runs.items() if not name.startswith("sdk"))
 
 
-def bench(size: int, root: Path, latency_ms: float, repeat: int, with_sdk: bool) -> Row:
+def bench(size: int, root: Path, latency_ms: float, repeat: int, with_sdk: bool, wide: int) -> Row:
     """Measure one size (see the module docstring); raises ``BenchmarkFailed`` on a wrong result."""
     layout = write_tree(size, root)
     row = Row(size)
+    if wide:
+        with run_emulator(faults=Faults(latency_ms=latency_ms)) as emulator:
+            argv = cli("apply", root, emulator, "--auto-approve", "--parallelism", str(wide))
+            row.runs["apply_wide"] = expect(measure(argv, emulator), f"N={size} apply --parallelism {wide}",
+                                            says="Apply complete")
     with run_emulator(faults=Faults(latency_ms=latency_ms)) as emulator:
         row.runs["plan"] = expect(
             best_of(repeat, cli("plan", root, emulator), emulator), f"N={size} plan", summary=(size, 0, 0)
@@ -114,17 +122,18 @@ def _sdk(size: int, root: Path, latency_ms: float, style: str, *, adopt: bool) -
 
 
 COLUMNS = [
-    "N", "plan s", "apply s", "re-plan s", "1% plan s", "export s", "largest request KB",
-    "SDK list s", "SDK get s", "apply vs list", "apply vs get",
+    "N", "plan s", "apply s", "apply wide s", "re-plan s", "1% plan s", "export s", "largest request KB",
+    "SDK list s", "SDK get s", "apply vs list", "apply vs get", "wide vs list",
 ]
 
 
 def table(rows: list[Row]) -> str:
     return markdown_table(COLUMNS, [
         [
-            f"{row.size:,}", row.wall("plan"), row.wall("apply"), row.wall("replan"), row.wall("changed"),
-            row.wall("export"), f"{row.largest_body / 1024:.1f}", row.wall("sdk_list"), row.wall("sdk_get"),
-            row.speedup("sdk_list"), row.speedup("sdk_get"),
+            f"{row.size:,}", row.wall("plan"), row.wall("apply"), row.wall("apply_wide"), row.wall("replan"),
+            row.wall("changed"), row.wall("export"), f"{row.largest_body / 1024:.1f}", row.wall("sdk_list"),
+            row.wall("sdk_get"), row.speedup("sdk_list"), row.speedup("sdk_get"),
+            row.speedup("sdk_list", "apply_wide"),
         ]
         for row in rows
     ])
@@ -151,6 +160,7 @@ def main() -> None:
     parser.add_argument("--sdk-sizes", type=int, nargs="*", default=[1000, 3000])
     parser.add_argument("--latency-ms", type=float, default=20.0)
     parser.add_argument("--repeat", type=int, default=3, help="plans: best of this many runs")
+    parser.add_argument("--wide", type=int, default=32, help="also apply at this --parallelism (0: no)")
     parser.add_argument("--keep", type=Path, help="write the manifest trees and exports here and keep them")
     args = parser.parse_args()
     base = args.keep or Path(tempfile.mkdtemp(prefix="bench-plan-apply-"))
@@ -158,7 +168,8 @@ def main() -> None:
     before = load_line()
     rows = []
     for size in args.sizes:
-        rows.append(bench(size, base / f"n{size}", args.latency_ms, args.repeat, size in args.sdk_sizes))
+        row = bench(size, base / f"n{size}", args.latency_ms, args.repeat, size in args.sdk_sizes, args.wide)
+        rows.append(row)
         print(f"N={size}: every result checked", file=sys.stderr)
     python = sys.version.split()[0]
     print(f"before: {before}\nafter:  {load_line()}\nPython {python}")

@@ -56,7 +56,11 @@ def test_schema_sections_are_the_registry_sections() -> None:
     for parent in {kind.parent for kind in KINDS if kind.parent}:
         properties = schema["$defs"][parent]["properties"]
         children = {name: ref for name, ref in _schema_sections(properties).items() if ref in KINDS_BY_NAME}
-        assert children == {kind.section: kind.name for kind in child_kinds(parent)}, parent
+        lists = [kind for kind in child_kinds(parent) if not kind.single]
+        assert children == {kind.section: kind.name for kind in lists}, parent
+        for kind in child_kinds(parent):
+            if kind.single:  # one mapping, not a list
+                assert properties[kind.section] == {"$ref": f"#/$defs/{kind.name}"}, kind.name
 
 
 @pytest.mark.parametrize("kind", KINDS, ids=lambda kind: kind.name)
@@ -79,7 +83,8 @@ def test_readme_tour_shows_every_section_and_address() -> None:
         assert set(section_kinds(parent)) <= set(entry), parent
     addresses = tour.split("**Addresses**", 1)[1].split("\n\n", 1)[0]
     for kind in KINDS:
-        shown = re.search(rf"`(\S+/)?{kind.address_kind}\.[A-Z/]+`", addresses)
+        key = re.escape(str(kind.manifest_key({}))) if kind.single else "[A-Z/]+"  # a single one's is fixed
+        shown = re.search(rf"`(\S+/)?{kind.address_kind}\.{key}`", addresses)
         assert shown, f"README tour lists no {kind.address_kind}.KEY address for {kind.name}"
 
 
@@ -94,6 +99,8 @@ def _literal(value: Any) -> bool:
 
 def _duplicated(document: dict[str, Any], kind: Kind) -> tuple[dict[str, Any], str] | None:
     """Sections declaring twice the first entry of ``kind`` whose key is literal, and its address."""
+    if kind.single:
+        return None  # one mapping per parent: see test_a_single_section_twice_is_an_error
     if kind.parent is None:
         return _twice(document, kind)
     parent = KINDS_BY_NAME[kind.parent]
@@ -118,7 +125,7 @@ def parent_identity(parent: Kind, entry: dict[str, Any]) -> dict[str, Any]:
     return {name: entry[name] for name in parent.identity_fields}
 
 
-@pytest.mark.parametrize("kind", KINDS, ids=lambda kind: kind.name)
+@pytest.mark.parametrize("kind", [k for k in KINDS if not k.single], ids=lambda kind: kind.name)
 def test_a_duplicate_of_every_kind_is_an_error(kind: Kind, tmp_path: Path) -> None:
     """Every kind's section is walked for addresses: an examples/full entry declared twice is an
     error naming it (a section dropped from the walk would let the duplicate through)."""
@@ -132,10 +139,26 @@ def test_a_duplicate_of_every_kind_is_an_error(kind: Kind, tmp_path: Path) -> No
         path.unlink()
     path, (sections, address) = found
     document = {"version": 1, "variables": variables, **sections}
-    path.write_text("".join(f"{name}: {json.dumps(value)}\n" for name, value in document.items()), "utf-8")
+    text = "".join(f"{name}: {json.dumps(value, ensure_ascii=False)}\n" for name, value in document.items())
+    path.write_text(text, "utf-8")
     result = validate(str(tree))
     assert result.exit_code != 0, result.output
     assert any("declared twice" in line and address in line for line in result.output.splitlines()), (
         address,
         result.output,
     )
+
+
+@pytest.mark.parametrize("kind", [k for k in KINDS if k.single], ids=lambda kind: kind.name)
+def test_a_single_section_twice_is_an_error(kind: Kind, tmp_path: Path) -> None:
+    """A ``single`` kind is one mapping in its parent's entry: written twice, the YAML key is a
+    duplicate, an error naming both places."""
+    parent = KINDS_BY_NAME[str(kind.parent)]
+    entry = {name: "p" for name in parent.identity_fields}
+    head = "".join(f"    {name}: {value}\n" for name, value in entry.items()).replace("    ", "  - ", 1)
+    path = tmp_path / "m.yaml"
+    twice = f"    {kind.section}: {{}}\n" * 2
+    path.write_text(f"version: 1\n{parent.section}:\n{head}{twice}")
+    result = validate(str(path))
+    assert result.exit_code != 0, result.output
+    assert f"duplicate key '{kind.section}'" in result.output, result.output

@@ -30,6 +30,7 @@ here prints or logs; pass ``on_retry`` to observe retries. Errors: see ``errors.
 
 from __future__ import annotations
 
+import base64
 import os
 import random
 import threading
@@ -85,6 +86,16 @@ def _without_userinfo(url: str) -> str:
     return url.replace(parsed.userinfo.decode("ascii") + "@", "", 1)
 
 
+def _userinfo_secrets(url: str) -> list[str]:
+    """The password of ``user:password@`` in ``url``, raw and as the basic-auth token httpx
+    sends for it, so no error message can show either."""
+    parsed = httpx.URL(url)
+    if not parsed.password:
+        return []
+    pair = f"{parsed.username}:{parsed.password}".encode()
+    return [parsed.password, base64.b64encode(pair).decode("ascii")]
+
+
 class AdaptiveClient:
     """A synchronous, thread-safe client for one Adaptive Engine instance."""
 
@@ -107,6 +118,7 @@ class AdaptiveClient:
         self.url = _without_userinfo(base)  # what messages and saved plans show
         self.retry = retry
         self._api_key = api_key
+        self._hidden = _userinfo_secrets(base)  # a server may echo the basic-auth header they make
         self._on_retry = on_retry
         self._rng = random.Random()
         self._lock = threading.Lock()
@@ -185,7 +197,9 @@ class AdaptiveClient:
         name = _operation_name(document, operation_name)
         label = name or "anonymous operation"
         payload = {"query": document, "operationName": name, "variables": dict(variables or {})}
-        scrub = Scrubber.for_request(self._api_key, variables if sensitive is None else None, sensitive or ())
+        scrub = Scrubber.for_request(
+            self._api_key, variables if sensitive is None else None, [*(sensitive or ()), *self._hidden]
+        )
         if uploads:
             data, files = build_multipart(payload, uploads)
 
@@ -214,7 +228,9 @@ class AdaptiveClient:
         url = f"{REST_PREFIX}/{path.lstrip('/')}"
         label = f"{method} {url}"
         safe = method in _SAFE_METHODS if idempotent is None else idempotent
-        scrub = Scrubber.for_request(self._api_key, [kw.get("json"), kw.get("params"), kw.get("data")])
+        scrub = Scrubber.for_request(
+            self._api_key, [kw.get("json"), kw.get("params"), kw.get("data")], self._hidden
+        )
 
         def build() -> httpx.Request:
             return self._http.build_request(method, url, **kw)

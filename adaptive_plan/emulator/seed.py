@@ -4,7 +4,8 @@ compute pools, the base-model catalogue and the integration providers.
 Permissions are ``<area>:<action>`` strings. Built-in roles: ``admin`` (every permission),
 ``editor`` (everything but identity administration) and ``read-only`` (every ``:read``).
 Base models: ``llama-3.1-8b-instruct``, ``qwen3-8b`` (generation), ``llama-3.3-70b-instruct``
-and ``qwen3-32b`` (generation, judge-capable), ``bge-m3`` (embedding). Seeding runs once per
+and ``qwen3-32b`` (generation, judge-capable), ``bge-m3`` (embedding). System prompt templates
+``support-agent`` and ``concise`` (the API cannot create them). Seeding runs once per
 database; ids are derived from names so two fresh databases hold the same ids.
 """
 
@@ -153,6 +154,17 @@ PROVIDERS: tuple[dict[str, Any], ...] = (
 )
 ALLOWED_SCOPES = ["USER", "TEAM", "ORGANIZATION", "ADMIN"]
 
+# System prompt templates: the API (0.14.2) has no call that lists, creates or deletes one, so
+# the instance ships with a few; a model service binds one by id (``seed_id("template", name)``).
+SYSTEM_PROMPT_TEMPLATES: tuple[dict[str, Any], ...] = (
+    {
+        "name": "support-agent",
+        "template": "You are a support agent for {{company}}.",
+        "arguments": ["company"],
+    },
+    {"name": "concise", "template": "Answer in at most three sentences.", "arguments": []},
+)
+
 
 def seed_id(*parts: str) -> str:
     return str(uuid.uuid5(uuid.NAMESPACE_URL, "adaptive-emulator:" + ":".join(parts)))
@@ -192,6 +204,9 @@ def seed_store(store: Any) -> None:
             store.insert("compute_pool", _pool(pool), key=pool["key"])
         for order, model in enumerate(BASE_MODELS):
             store.insert("model", _model(model, order), key=model["key"])
+        for template in SYSTEM_PROMPT_TEMPLATES:
+            record = {"id": seed_id("template", template["name"]), "createdAt": SEED_TIME, "createdBy": None}
+            store.insert("system_prompt_template", {**record, **template}, key=template["name"])
         store.set_meta("seeded", "1")
 
 

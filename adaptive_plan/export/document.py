@@ -33,10 +33,11 @@ class SecretUse:
 
 @dataclass
 class Entries:
-    """Manifest entries by section, and the projects' children by project key then section."""
+    """Manifest entries by section, and the projects' children by project key then section
+    (a list of entries; for a ``single`` kind, its one mapping)."""
 
     top: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    children: dict[str, dict[str, list[dict[str, Any]]]] = field(default_factory=dict)
+    children: dict[str, dict[str, Any]] = field(default_factory=dict)  # a list, or one mapping
     secrets: list[SecretUse] = field(default_factory=list)
 
     def project_entry(self, key: str) -> dict[str, Any]:
@@ -61,16 +62,20 @@ def collect_entries(resources: Iterable[Resource], kinds: Mapping[str, Kind]) ->
             entries.top.setdefault(kind.section, []).append(entry)
         else:
             sections = entries.children.setdefault(parent.key, {})
-            sections.setdefault(kind.section, []).append(entry)
+            if kind.single:
+                sections[kind.section] = entry  # a single section holds one mapping
+            else:
+                sections.setdefault(kind.section, []).append(entry)
     return entries
 
 
-def project_document(entry: dict[str, Any], children: Mapping[str, Sequence[dict[str, Any]]]) -> dict:
+def project_document(entry: dict[str, Any], children: Mapping[str, Any]) -> dict:
     """A project entry with its children lists, in registry order."""
     document = dict(entry)
-    for section in section_kinds("project"):
+    for section, kind in section_kinds("project").items():
         if children.get(section):
-            document[section] = list(children[section])
+            value = children[section]
+            document[section] = dict(value) if kind.single else list(value)
     return document
 
 

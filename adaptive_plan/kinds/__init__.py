@@ -30,11 +30,13 @@ from adaptive_plan.kinds.integration import IntegrationKind
 from adaptive_plan.kinds.metric import MetricKind
 from adaptive_plan.kinds.model import ModelKind
 from adaptive_plan.kinds.project import ProjectKind
+from adaptive_plan.kinds.project_settings import ProjectSettingsKind
 from adaptive_plan.kinds.recipe import RecipeKind
 from adaptive_plan.kinds.remote_env import RemoteEnvKind
 from adaptive_plan.kinds.role import RoleKind
 from adaptive_plan.kinds.share import ShareKind
 from adaptive_plan.kinds.team import TeamKind
+from adaptive_plan.kinds.tool_provider import ToolProviderKind
 from adaptive_plan.kinds.user import UserKind
 
 KINDS: tuple[Kind, ...] = (
@@ -43,7 +45,9 @@ KINDS: tuple[Kind, ...] = (
     UserKind(),
     ModelKind(),
     ProjectKind(),
+    ProjectSettingsKind(),
     ShareKind(),
+    ToolProviderKind(),
     DeploymentKind(),
     MetricKind(),
     GraderKind(),

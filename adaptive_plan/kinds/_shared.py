@@ -160,6 +160,11 @@ ACTIVE_PROJECTS = "projects_active"
 ARCHIVED_PROJECTS = "projects_archived"
 
 
+# The same holds for compute pools: the deployment kind (pool ids -> keys) and the compute_pool
+# kind read them under one alias, so request 1 has one ``computePools`` field for both.
+COMPUTE_POOLS = "compute_pools"
+
+
 def every_project(fields: str) -> str:
     """Request-1 fields reading ``fields`` of every project, the active then the archived ones
     (archived projects are read too: a declared one is unarchived, not created)."""

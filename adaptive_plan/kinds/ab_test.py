@@ -133,6 +133,7 @@ class AbTestKind(Kind):
                         "project": project_address.key,
                         "key": entry["key"],
                         "declared_default": _declared_default(project),
+                        "declared_offline": _declared_offline(project, entry),
                     },
                     source=manifest.mark(path),
                 )
@@ -345,6 +346,16 @@ def _declared_default(project: dict[str, Any]) -> str | None:
     )
 
 
+def _declared_offline(project: dict[str, Any], entry: dict[str, Any]) -> list[str]:
+    """The test's models that the project declares ``online: false``."""
+    models = set(entry.get("models") or [])
+    return sorted(
+        str(d["model"])
+        for d in project.get("models") or []
+        if isinstance(d, dict) and d.get("online") is False and d.get("model") in models
+    )
+
+
 def _starting(desired: Resource) -> list[str]:
     attrs, project = desired.attrs, desired.identity["project"]
     models = ", ".join(attrs["models"])
@@ -352,6 +363,12 @@ def _starting(desired: Resource) -> list[str]:
         f"AB test {desired.address.key} will route {_percent(attrs['traffic_split'])} of project {project}'s "
         f"inference traffic to {models} until it ends; once started it cannot be changed, only cancelled"
     ]
+    offline = desired.identity.get("declared_offline") or []
+    if offline:
+        lines.append(
+            f"AB test {desired.address.key} routes traffic to {', '.join(offline)}, which the manifests "
+            "declare online: false: those requests find no model serving"
+        )
     default = desired.identity.get("declared_default")
     if attrs.get("auto_deploy") and default:
         lines.append(

@@ -7,6 +7,20 @@ update and delete one. It never performs I/O; steps only *describe* API calls.
 
 The engine (plan/, live/, apply/) never branches on kind: everything kind-specific
 is reached through this interface.
+
+Writing a kind (``kinds/compute_pool.py`` is a small complete one):
+- its place in the manifest: ``name`` (= its schema ``$defs`` entry), ``section``, ``parent``,
+  ``identity_fields``; register it with one line in ``kinds.KINDS``; every section table,
+  address walk and export order is derived from those (``tests/test_registry.py`` checks the
+  schema, README tour and scenario folder agree);
+- every document it sends is an ``Operation("Name", "mutation Name(...) {...}")``, and its steps
+  are built with ``kinds._shared.step``/``create``, which copy the declared name into
+  ``StepSpec.operation`` (sent as ``operationName``; nothing parses documents);
+- per-project fields of request 1 go through ``_shared.every_project`` / ``live_projects`` (one
+  merged pair of ``projects`` fields for every kind), compute pools under ``_shared.COMPUTE_POOLS``;
+- ``warnings(desired, actual)`` reads only the two resources: facts about other resources (the
+  deployments on a pool) are gathered once in ``link`` and kept in ``identity``; a declared
+  object that must already exist and does not is a ``PlanError`` raised from ``link``.
 """
 
 from __future__ import annotations
@@ -131,6 +145,8 @@ class Kind:
     (``("team", "name")`` for integrations); ``manifest_key`` reads them.
     ``address_kind``: the kind segment of the address, when it is not ``name``
     (deployments are ``project.K/model.M``).
+    ``single``: the section holds one mapping in the parent's entry instead of a list (a
+    project's ``settings``); the kind's ``manifest_key`` then gives its fixed address key.
     ``ownership``: for a live object absent from the manifests: ``prune`` (listed as
     unmanaged; deleted only with ``prune: true``), ``exclusive`` (deleted whenever the
     parent declares the attribute that lists them, e.g. a project's ``shares``), or
@@ -163,6 +179,7 @@ class Kind:
     parent: ClassVar[str | None] = None
     identity_fields: ClassVar[tuple[str, ...]] = ("key",)
     address_kind: ClassVar[str] = ""
+    single: ClassVar[bool] = False
     ownership: ClassVar[Ownership] = "prune"
     write_only: ClassVar[frozenset[str]] = frozenset()
     plain_write_only: ClassVar[frozenset[str]] = frozenset()

@@ -21,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from adaptive_plan.kinds._shared import entries, live_list, pick, step
+from adaptive_plan.kinds._shared import COMPUTE_POOLS, entries, live_list, pick, step
 from adaptive_plan.kinds.base import DeleteBehaviour, Kind, LiveData, Operation, StepSpec
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.errors import PlanError
@@ -30,7 +30,6 @@ from adaptive_plan.model.plan import AttrChange
 from adaptive_plan.model.resource import Resource
 from adaptive_plan.model.snapshot import LiveState
 
-ALIAS = "compute_pool_pools"
 SIZE = "inference_partition_size"
 GROUPS = "harmonyGroups { key worldSize inferencePartitionSize }"
 RESIZE = Operation(
@@ -44,7 +43,7 @@ class ComputePoolKind(Kind):
     name = "compute_pool"
     section = "compute_pools"
     ownership = "never"
-    live_query = f"{ALIAS}: computePools {{ id key {GROUPS} }}"
+    live_query = f"{COMPUTE_POOLS}: computePools {{ id key {GROUPS} }}"
     delete_behaviour = DeleteBehaviour(False, "compute pools are infrastructure: the API cannot delete them")
 
     # --- reading ------------------------------------------------------------
@@ -60,7 +59,7 @@ class ComputePoolKind(Kind):
         ]
 
     def from_live(self, data: LiveData) -> list[Resource]:
-        return [self._live(pool) for pool in live_list(data.first, ALIAS)]
+        return [self._live(pool) for pool in live_list(data.first, COMPUTE_POOLS)]
 
     def _live(self, pool: dict[str, Any]) -> Resource:
         groups = [group for group in pool.get("harmonyGroups") or [] if isinstance(group, dict)]

@@ -193,11 +193,13 @@ class DatasetKind(Kind):
             return []
         key, project = actual.address.key, actual.identity["project"]
         records = actual.identity.get("records")
-        held = f" and its {records:,} records" if isinstance(records, int) else ""
+        held = f" with its {records:,} records" if isinstance(records, int) else ""
         usage = "; ".join(actual.identity.get("usage") or [])
         scored = f" ({usage} recorded against it)" if usage else ""
         if desired is None:
             return [f"deleting dataset {key} removes it{held} from project {project}{scored}"]
+        if not self.compare(desired, actual):
+            return []
         return [
             f"datasets cannot be changed in place: {key} is deleted{held}{scored} and uploaded again from "
             f"{desired.identity.get('path')}, under a new id"

@@ -14,6 +14,10 @@ The steps:
   (the server makes the first deployed model the default, so ``false`` is sent too) or
   ``online: false`` (always with an explicit ``project``: the SDK's ``make_default`` forgets it);
 - update = one ``updateModelService`` with only the changed fields (null means unchanged);
+  the display ``name``, the bound ``tool_providers`` (keys of the project's tool providers, a
+  set: the deployment depends on them) and the ``system_prompt_template`` (a template id: the
+  API has no call that lists or creates templates) are only ever sent this way, also as the
+  follow-up of a create;
 - delete = ``removeModelFromProject`` (detach), with a warning when the model is bound to no
   other project and not published, because the server then deletes it from storage.
 
@@ -27,20 +31,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from adaptive_plan.kinds._shared import every_project, live_projects, step
+from adaptive_plan.kinds._shared import COMPUTE_POOLS, every_project, live_projects, step
 from adaptive_plan.kinds.base import Kind, LiveData, Operation, StepSpec
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.manifest import Manifest
 from adaptive_plan.model.plan import AttrChange, Poll
 from adaptive_plan.model.resource import Resource
 
-POOLS_ALIAS = "deployment__pools"
 MODELS_ALIAS = "deployment__models"
 PROJECT_FIELDS = """key
   modelServices {
-    id key isDefault desiredOnline status
+    id key name isDefault desiredOnline status
     placement { computePools maxTtftMs }
-    model { key isPublished }
+    toolProviders { key }
+    systemPromptTemplate { id }
+    abCampaigns(filter: {active: true}) { key trafficSplit }
+    model { key name isPublished }
   }"""
 CAPABILITIES = "{any: [Embedding, TextGeneration, ImageUnderstanding, Reasoning, Regression]}"
 BINDINGS = (
@@ -87,7 +93,16 @@ STATUS_PATH = "project.modelService.status"
 FAILED_STATUSES = ("ERROR",)
 
 # manifest attribute -> ``UpdateModelService`` field
-UPDATE_FIELDS = {"default": "isDefault", "online": "desiredOnline", "placement": "placement"}
+UPDATE_FIELDS = {
+    "default": "isDefault",
+    "online": "desiredOnline",
+    "placement": "placement",
+    "name": "name",
+    "tool_providers": "toolProviders",
+    "system_prompt_template": "systemPromptTemplate",
+}
+# Attributes the deploy step cannot take: a created deployment gets them in its follow-up update.
+FOLLOW_UP = ("name", "tool_providers", "system_prompt_template")
 
 
 def placement_attr(
@@ -126,10 +141,28 @@ def _speculative_input(attrs: dict[str, Any]) -> dict[str, Any] | None:
     return None if value is None else {"numDraftSteps": value["num_draft_steps"]}
 
 
+def _tool_refs(project: Address, entry: dict[str, Any]) -> tuple[Address, ...]:
+    """The project's tool providers a deployment binds (its edges: they must exist first)."""
+    keys = sorted({str(key) for key in entry.get("tool_providers") or []})
+    return tuple(project.child("tool_provider", key) for key in keys)
+
+
+def _template_id(service: dict[str, Any]) -> str | None:
+    template = service.get("systemPromptTemplate")
+    return str(template["id"]).lower() if isinstance(template, dict) and template.get("id") else None
+
+
 def _status_poll(project: str, model: str) -> Poll:
     return Poll(
         MODEL_SERVICE_STATUS, {"project": project, "model": model}, STATUS_PATH, ("ONLINE",), FAILED_STATUSES
     )
+
+
+def _bound_elsewhere(bound: set[str], project: str) -> bool:
+    """Whether the model is bound to a project other than ``project``: a flag, not the list,
+    so a deployment's identity (and fingerprint) stays small and does not change when a
+    shared model is bound to one more project elsewhere."""
+    return len(bound) > (1 if project in bound else 0)
 
 
 class DeploymentKind(Kind):
@@ -146,7 +179,7 @@ class DeploymentKind(Kind):
     live_query = "\n".join(
         [
             every_project(PROJECT_FIELDS),
-            f"{POOLS_ALIAS}: computePools {{ id key }}",
+            f"{COMPUTE_POOLS}: computePools {{ id key }}",
             BINDINGS,
         ]
     )
@@ -162,7 +195,12 @@ class DeploymentKind(Kind):
                         address=Address("model", model, project_address),
                         kind=self.name,
                         attrs=self._desired_attrs(entry),
-                        refs=(project_address, Address("model", model), *_pool_refs(entry)),
+                        refs=(
+                            project_address,
+                            Address("model", model),
+                            *_pool_refs(entry),
+                            *_tool_refs(project_address, entry),
+                        ),
                         identity={"project": project["key"], "model": model},
                         source=manifest.mark(("projects", p_index, "models", m_index)),
                     )
@@ -182,10 +220,16 @@ class DeploymentKind(Kind):
             attrs["speculative_decoding"] = {
                 "num_draft_steps": entry["speculative_decoding"]["num_draft_steps"]
             }
+        if "name" in entry:
+            attrs["name"] = entry["name"]
+        if "tool_providers" in entry:
+            attrs["tool_providers"] = sorted({str(key) for key in entry["tool_providers"] or []})
+        if "system_prompt_template" in entry:
+            attrs["system_prompt_template"] = str(entry["system_prompt_template"]).lower()
         return attrs
 
     def from_live(self, data: LiveData) -> list[Resource]:
-        pools = {pool["id"]: pool["key"] for pool in data.first.get(POOLS_ALIAS) or []}
+        pools = {pool["id"]: pool["key"] for pool in data.first.get(COMPUTE_POOLS) or []}
         projects = live_projects(data.first)
         bindings: dict[str, set[str]] = {
             model["key"]: {p["key"] for p in model.get("projects") or []}
@@ -199,6 +243,7 @@ class DeploymentKind(Kind):
             project_address = Address("project", project["key"])
             for service in project.get("modelServices") or []:
                 model = service["model"]
+                tools = sorted({tool["key"] for tool in service.get("toolProviders") or []})
                 resources.append(
                     Resource(
                         address=Address("model", model["key"], project_address),
@@ -207,14 +252,20 @@ class DeploymentKind(Kind):
                             "default": service.get("isDefault"),
                             "online": service.get("desiredOnline"),
                             "placement": placement_attr(service.get("placement"), pools),
+                            "name": service.get("name"),
+                            "tool_providers": tools,
+                            "system_prompt_template": _template_id(service),
                         },
+                        refs=tuple(project_address.child("tool_provider", key) for key in tools),
                         identity={
                             "project": project["key"],
                             "model": model["key"],
                             "id": service.get("id"),
                             "status": service.get("status"),
                             "published": bool(model.get("isPublished")),
-                            "bound_elsewhere": sorted(bindings[model["key"]] - {project["key"]}),
+                            "model_name": model.get("name"),
+                            "bound_elsewhere": _bound_elsewhere(bindings[model["key"]], project["key"]),
+                            "ab_tests": _running_tests(service),
                         },
                     )
                 )
@@ -253,6 +304,9 @@ class DeploymentKind(Kind):
             follow_up["isDefault"] = attrs["default"]
         if not online:
             follow_up["desiredOnline"] = False
+        for attr in FOLLOW_UP:
+            if attr in attrs:
+                follow_up[UPDATE_FIELDS[attr]] = attrs[attr]
         if follow_up:
             steps.append(
                 self._update_step(
@@ -295,22 +349,27 @@ class DeploymentKind(Kind):
         )
 
     def warnings(self, desired: Resource | None, actual: Resource | None) -> list[str]:
-        if desired is not None or actual is None:
+        if actual is None:
             return []
+        lines = _ab_test_warnings(desired, actual)
+        if desired is not None:
+            return lines
         identity = actual.identity
         if identity.get("published") or identity.get("bound_elsewhere"):
-            return []
+            return lines
         model = identity["model"]
         return [
             f"detach deletes model {model} from storage: it is bound to no other project and not published "
-            f"(keep it bound elsewhere or publish it to keep it)"
+            f"(keep it bound elsewhere or publish it to keep it)",
+            *lines,
         ]
 
     # --- export -------------------------------------------------------------
     def to_manifest(self, resource: Resource) -> dict[str, Any]:
         """``default`` only when true and ``online`` only when false (the defaults otherwise);
-        ``placement`` when the service has pools; ``speculative_decoding`` is write-only and
-        optional, so it is left out."""
+        ``placement`` when the service has pools; ``name`` when it is not the model's name;
+        ``tool_providers`` when any are bound; ``system_prompt_template`` when one is set;
+        ``speculative_decoding`` is write-only and optional, so it is left out."""
         attrs = resource.attrs
         entry: dict[str, Any] = {"model": resource.address.key}
         if attrs.get("default"):
@@ -322,6 +381,12 @@ class DeploymentKind(Kind):
             entry["placement"] = {"compute_pools": list(placement["compute_pools"])}
             if placement.get("max_ttft_ms") is not None:
                 entry["placement"]["max_ttft_ms"] = placement["max_ttft_ms"]
+        if attrs.get("name") not in (None, resource.identity.get("model_name")):
+            entry["name"] = attrs["name"]
+        if attrs.get("tool_providers"):
+            entry["tool_providers"] = list(attrs["tool_providers"])
+        if attrs.get("system_prompt_template"):
+            entry["system_prompt_template"] = attrs["system_prompt_template"]
         return entry
 
     @staticmethod
@@ -336,3 +401,31 @@ class DeploymentKind(Kind):
             f"update model service {model} in project {project} ({changed})",
             poll=poll,
         )
+
+
+def _running_tests(service: dict[str, Any]) -> list[str]:
+    """``KEY (N% of traffic)`` for each running AB test that routes to this model service."""
+    tests = []
+    for test in service.get("abCampaigns") or []:
+        split = test.get("trafficSplit")
+        share = f" ({float(split) * 100:g}% of traffic)" if isinstance(split, int | float) else ""
+        tests.append(f"{test.get('key')}{share}")
+    return sorted(tests)
+
+
+def _ab_test_warnings(desired: Resource | None, actual: Resource) -> list[str]:
+    """Detaching, or turning off, a model a running AB test routes traffic to."""
+    tests = actual.identity.get("ab_tests") or []
+    if not tests:
+        return []
+    model, project = actual.identity["model"], actual.identity["project"]
+    if desired is None:
+        doing = "detaching"
+    elif desired.attrs.get("online") is False and actual.attrs.get("online") is not False:
+        doing = "turning off"
+    else:
+        return []
+    return [
+        f"{doing} model {model} of project {project} leaves running AB tests without it: "
+        f"{', '.join(tests)}; cancel them first (remove them under prune) or keep the model serving"
+    ]

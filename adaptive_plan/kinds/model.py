@@ -15,10 +15,19 @@ would land under another key and be created again on every apply). HF imports ta
 ``from_live`` returns *every* registry model, catalogue ones included, so references to base
 models resolve; ``ownership = "never"``: an undeclared model is never listed or deleted
 (``deleteModel`` removes it from every project and from storage).
+
+Settings entries: an entry with neither ``external`` nor ``huggingface`` names a model the
+manifests do not create (a catalogue model, a trained one, one made by hand) and manages only
+what it declares: ``compute_config``, ``published``, ``stable`` (the API cannot rename a model
+or give it a description). ``link`` makes a missing one a plan error, never a create. Removing
+the entry leaves the settings as they are. Export writes one for each catalogue model whose
+settings differ from ``CATALOGUE_DEFAULTS``: the API has no read of a model's defaults, so
+these are the values the catalogue ships with (published, stable, the seeded compute config).
 """
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
@@ -40,10 +49,11 @@ from adaptive_plan.kinds._shared import (
 )
 from adaptive_plan.kinds.base import DeleteBehaviour, Kind, LiveData, Operation, StepSpec, export_secret
 from adaptive_plan.model.address import Address
-from adaptive_plan.model.errors import ManifestError
+from adaptive_plan.model.errors import ManifestError, PlanError
 from adaptive_plan.model.manifest import Manifest
 from adaptive_plan.model.plan import AttrChange, Poll
 from adaptive_plan.model.resource import Resource
+from adaptive_plan.model.snapshot import LiveState
 
 CAPABILITIES = "{any: [Embedding, TextGeneration, ImageUnderstanding, Reasoning, Regression]}"
 MODEL_FIELDS = (
@@ -84,6 +94,11 @@ PROVIDER_MEMBER = {
     "anthropic": "anthropic",
 }
 COMPUTE_KEYS = ("tp", "kv_cache_len", "max_seq_len")
+CATALOGUE_DEFAULTS: dict[str, Any] = {
+    "published": True,
+    "stable": True,
+    "compute_config": {"tp": 1, "kv_cache_len": 32768, "max_seq_len": 8192},
+}
 
 
 class ModelKind(Kind):
@@ -102,8 +117,36 @@ class ModelKind(Kind):
 
     # --- reading ------------------------------------------------------------
     def unlisted(self, resource: Resource) -> bool:
-        """Catalogue models (neither external nor imported from Hugging Face) ship with the instance."""
-        return not (resource.identity.get("external") or resource.identity.get("source"))
+        """Catalogue models (neither external nor imported from Hugging Face) ship with the
+        instance: left out unless their settings differ from ``CATALOGUE_DEFAULTS``."""
+        return _is_catalogue(resource) and not _changed_settings(resource)
+
+    def link(self, desired: Sequence[Resource], live: LiveState) -> tuple[list[Resource], list[Resource]]:
+        """A settings entry must name a live model, and only one Adaptive serves may take a
+        ``compute_config``: otherwise a ``PlanError`` naming the entry (never a create)."""
+        problems = []
+        models = {r.address: r for r in live.of_kind(self.name)}
+        for resource in desired:
+            if not resource.identity.get("settings_only"):
+                continue
+            where = f"{resource.source}: " if resource.source is not None else ""
+            actual = models.get(resource.address)
+            if actual is None:
+                keys = [a.key for a in models]
+                close = difflib.get_close_matches(resource.address.key, keys, n=1, cutoff=0.6)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                problems.append(
+                    f"{where}{resource.address}: declared settings for model {resource.address.key!r}, which "
+                    f"does not exist{hint}; an entry without external or huggingface never creates a model"
+                )
+            elif "compute_config" in resource.attrs and actual.identity.get("external"):
+                problems.append(
+                    f"{where}{resource.address}: compute_config applies to models Adaptive serves; "
+                    f"{resource.address.key!r} is an external model and has none"
+                )
+        if problems:
+            raise PlanError("\n".join(problems))
+        return list(desired), list(live.of_kind(self.name))
 
     def desired(self, manifest: Manifest) -> list[Resource]:
         resources, problems = [], []
@@ -153,7 +196,9 @@ class ModelKind(Kind):
             )
         if "compute_config" in entry:
             attrs["compute_config"] = pick(entry["compute_config"] or {}, *COMPUTE_KEYS)
-        return Resource(address, self.name, attrs, source=manifest.mark(path))
+        settings_only = "external" not in entry and "huggingface" not in entry
+        identity = {"settings_only": True} if settings_only else {}
+        return Resource(address, self.name, attrs, identity=identity, source=manifest.mark(path))
 
     def from_live(self, data: LiveData) -> list[Resource]:
         return [self._live(model) for model in live_list(data.first, "model_models")]
@@ -237,6 +282,17 @@ class ModelKind(Kind):
         key = actual.address.key
         return [step("delete", DELETE_MODEL, {"input": {"model": key}}, f"delete {key} everywhere")]
 
+    def warnings(self, desired: Resource | None, actual: Resource | None) -> list[str]:
+        if desired is None or actual is None:
+            return []
+        changed = {change.path for change in self.compare(desired, actual)}
+        if "published" in changed and desired.attrs.get("published") is False:
+            return [
+                f"{desired.address}: once unpublished, the model is deleted from storage when the last "
+                "project it is bound to detaches it (publish it, or keep it bound, to keep it)"
+            ]
+        return []
+
     def cannot_apply(self, desired: Resource, actual: Resource, changes: Sequence[AttrChange]) -> list[str]:
         """A rename and an external model's provider settings: no mutation takes them after
         ``addExternalModel``. A replace (deleteModel + addExternalModel) is not planned: deleteModel
@@ -263,6 +319,8 @@ class ModelKind(Kind):
         defaults and left out.
         """
         key, attrs = resource.address.key, resource.attrs
+        if _is_catalogue(resource):
+            return {"key": key, **_changed_settings(resource)}
         entry: dict[str, Any] = {"key": key}
         if attrs.get("name") not in (None, key):
             entry["name"] = attrs["name"]
@@ -290,6 +348,26 @@ class ModelKind(Kind):
             if attrs.get(flag):
                 entry[flag] = True
         return entry
+
+
+def _is_catalogue(resource: Resource) -> bool:
+    return not (resource.identity.get("external") or resource.identity.get("source"))
+
+
+def _changed_settings(resource: Resource) -> dict[str, Any]:
+    """The settings entry fields of a live model that differ from ``CATALOGUE_DEFAULTS``."""
+    attrs, entry = resource.attrs, {}
+    config = {
+        name: value
+        for name, value in (attrs.get("compute_config") or {}).items()
+        if value is not None and value != CATALOGUE_DEFAULTS["compute_config"][name]
+    }
+    if config:
+        entry["compute_config"] = config
+    for flag in ("published", "stable"):
+        if attrs.get(flag) is not None and attrs[flag] != CATALOGUE_DEFAULTS[flag]:
+            entry[flag] = attrs[flag]
+    return entry
 
 
 def _external_input(desired: Resource) -> dict[str, Any]:

@@ -115,6 +115,8 @@ class RemoteEnvKind(Kind):
                 f"removing remote env {key}{serving}: recipes and jobs that name it can no longer reach "
                 f"{actual.attrs.get('url')}"
             ]
+        if not self.compare(desired, actual):
+            return []
         return [
             f"remote envs cannot be changed in place: {key} is removed{serving} and added again, so it "
             "gets a new id and is absent between the two steps"

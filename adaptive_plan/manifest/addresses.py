@@ -35,6 +35,11 @@ def address_of(document: dict[str, Any], path: Path) -> str | None:
     while len(path) >= depth + 2 and isinstance(items, dict):
         section, index = path[depth], path[depth + 1]
         kind = section_kinds(parent).get(str(section))
+        if kind is not None and kind.single:
+            single = items.get(str(section))
+            key = kind.manifest_key(single) if isinstance(single, dict) else None
+            own = f"{kind.address_kind}.{key}" if key else str(section)
+            return own if address is None else f"{address}/{own}"
         if kind is None or not isinstance(index, int):
             break
         entries = items.get(str(section))
@@ -57,6 +62,11 @@ def iter_declared(
     """(kind, address, path, entry) of every declared resource, each followed by its children."""
     for section, kind in section_kinds(parent).items():
         items = document.get(section)
+        if kind.single and isinstance(items, dict):
+            key = kind.manifest_key(items)
+            own = f"{kind.address_kind}.{key}"
+            yield kind, own if prefix is None else f"{prefix}/{own}", (*base, section), items
+            continue
         if not isinstance(items, list):
             continue
         for index, item in enumerate(items):

@@ -1,5 +1,7 @@
 """Rules JSON Schema cannot express: unique keys across files, one default model per
-project, one role per team for a user, a grader metric that clashes with a declared one.
+project, one role per team for a user, a grader metric that clashes with a declared one,
+what a model entry may hold (at most one of external / huggingface; a settings entry,
+with neither, takes no name).
 
 Must not import: api, live, plan, apply, render.
 """
@@ -22,6 +24,9 @@ def check_rules(document: dict[str, Any], collector: Collector) -> None:
     for index, user in enumerate(document.get("users") or []):
         if isinstance(user, dict):
             _one_role_per_team(user, ("users", index), collector)
+    for index, model in enumerate(document.get("models") or []):
+        if isinstance(model, dict):
+            _model_shape(model, ("models", index), collector)
 
 
 def check_duplicates(document: dict[str, Any], collector: Collector) -> None:
@@ -99,3 +104,15 @@ def _one_role_per_team(user: dict[str, Any], path: Path, collector: Collector) -
             )
         else:
             seen[team] = index
+
+
+def _model_shape(model: dict[str, Any], path: Path, collector: Collector) -> None:
+    sources = [name for name in ("external", "huggingface") if name in model]
+    if len(sources) > 1:
+        collector.at((*path, "huggingface"), "only one of external, huggingface may be set; found both")
+    elif not sources and "name" in model:
+        collector.at(
+            (*path, "name"),
+            "this entry creates no model (it has neither external nor huggingface), so it only manages an "
+            "existing model's settings, and the API cannot rename a model: remove name",
+        )

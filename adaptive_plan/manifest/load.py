@@ -114,7 +114,7 @@ def _load(
     found = secrets_check.wrap_and_check(
         document, [d for d in documents if d.file in rendered.secret_files], collector, mode, environ
     )
-    check_secret_fields(document, found, collector)
+    check_secret_fields(document, found, collector, texts=[text for _name, text in rendered.texts])
     if collector.has_errors:
         raise ManifestError(diagnostics=collector.errors + collector.warnings)
     manifest = Manifest(

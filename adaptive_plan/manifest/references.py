@@ -7,7 +7,8 @@ a close-match suggestion; ``plan`` checks it against live state.
 
 References: a project's team; a share's team and role; a user's team and role;
 an integration's team; a deployment's model; a judge's or prebuilt grader's model;
-a grader's metric (by key, within its project).
+a grader's metric (by key, within its project); a deployment's tool providers (by key,
+within its project).
 
 Must not import: api, live, plan, apply, render.
 """
@@ -46,6 +47,8 @@ def check_references(document: dict[str, Any], collector: Collector) -> None:
     for index, project in enumerate(document.get("projects") or []):
         if isinstance(project, dict):
             _metric_references(project, ("projects", index), collector)
+            _tool_provider_references(project, ("projects", index), collector)
+            _settings_references(project, ("projects", index), collector)
 
 
 def _missing(kind: str, value: str, declared: set[str]) -> str:
@@ -89,8 +92,45 @@ def _metric_references(project: dict[str, Any], base: Path, collector: Collector
     for index, grader in _entries(project.get("graders")):
         metric = grader.get("metric")
         if isinstance(metric, str) and metric not in metrics:
-            message = (
-                f"metric {metric!r} is not declared in this project's metrics; "
-                f"it must already exist live{did_you_mean(metric, metrics)}"
-            )
-            collector.at((*base, "graders", index, "metric"), message, severity="warning")
+            where = (*base, "graders", index, "metric")
+            collector.at(where, _missing_metric(metric, metrics), severity="warning")
+
+
+def _missing_metric(metric: str, metrics: set[str]) -> str:
+    return (
+        f"metric {metric!r} is not declared in this project's metrics; "
+        f"it must already exist live{did_you_mean(metric, metrics)}"
+    )
+
+
+def _settings_references(project: dict[str, Any], base: Path, collector: Collector) -> None:
+    """A project's default metric and widget metrics: its metrics, or those its graders make."""
+    settings = project.get("settings")
+    if not isinstance(settings, dict):
+        return
+    known = {m["key"] for _, m in _entries(project.get("metrics")) if isinstance(m.get("key"), str)}
+    for _, grader in _entries(project.get("graders")):
+        metric = grader.get("metric")
+        made = metric if isinstance(metric, str) else metric.get("key") if isinstance(metric, dict) else None
+        key = grader.get("key") if made is None else made  # a grader's metric defaults to its key
+        if isinstance(key, str):
+            known.add(key)
+    named: list[tuple[Any, Path]] = [(settings.get("default_metric"), (*base, "settings", "default_metric"))]
+    for index, widget in _entries(settings.get("widgets")):
+        named.append((widget.get("metric"), (*base, "settings", "widgets", index, "metric")))
+    for metric, path in named:
+        if isinstance(metric, str) and metric not in known:
+            collector.at(path, _missing_metric(metric, known), severity="warning")
+
+
+def _tool_provider_references(project: dict[str, Any], base: Path, collector: Collector) -> None:
+    declared = {t["key"] for _, t in _entries(project.get("tool_providers")) if isinstance(t.get("key"), str)}
+    for index, deployment in _entries(project.get("models")):
+        keys = deployment.get("tool_providers")
+        for t_index, key in enumerate(keys if isinstance(keys, list) else []):
+            if isinstance(key, str) and key not in declared:
+                message = (
+                    f"tool provider {key!r} is not declared in this project's tool_providers; "
+                    f"it must already exist live{did_you_mean(key, declared)}"
+                )
+                collector.at((*base, "models", index, "tool_providers", t_index), message, severity="warning")

@@ -24,7 +24,8 @@ Must not import: api, live, plan, apply, render.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from typing import Any
 
@@ -49,10 +50,23 @@ MISPLACED = (
 )
 
 
+USERINFO_PASSWORD = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s/@:]*:[^\s/@]+@")
+IN_URL = (
+    "{field} holds a URL with user:password@: the password would be readable by anyone with access to "
+    "the object, shown in every plan and saved by `plan -o`; pass the credential in a write-only field "
+    "instead (a webhook's headers: {{Authorization: \"{{{{ secret('NAME') }}}}\"}})"
+)
+
+
 def check_secret_fields(
-    document: dict[str, Any], found: Iterable[tuple[Path, Sensitive]], collector: Collector
+    document: dict[str, Any],
+    found: Iterable[tuple[Path, Sensitive]],
+    collector: Collector,
+    texts: Sequence[str] = (),
 ) -> None:
-    """Report literals in credential fields and ``secret()`` values (``found``) outside them."""
+    """Report literals in credential fields, ``secret()`` values (``found``) outside write-only
+    fields, and readable URLs with a password in them (looked for only when one of the
+    rendered ``texts`` has one)."""
     root = manifest_schema()
     for section in TOP_SECTIONS:
         items = document.get(section)
@@ -63,6 +77,24 @@ def check_secret_fields(
     for path, _value in found:
         if not _is_write_only_at(document, path):
             collector.at(path, MISPLACED.format(field=_field(path)))
+    if any(USERINFO_PASSWORD.search(text) for text in texts):
+        for section in TOP_SECTIONS:
+            for path in _userinfo_strings(document.get(section), (section,)):
+                if not _is_write_only_at(document, path):
+                    collector.at(path, IN_URL.format(field=_field(path)))
+
+
+def _userinfo_strings(value: Any, path: Path) -> Iterator[Path]:
+    """Paths of the plain strings below ``value`` that hold a URL with a password."""
+    if isinstance(value, str):
+        if USERINFO_PASSWORD.search(value):
+            yield path
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _userinfo_strings(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _userinfo_strings(item, (*path, index))
 
 
 def _literals(

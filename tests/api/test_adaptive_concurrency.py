@@ -60,7 +60,11 @@ def test_one_burst_of_refusals_halves_the_window_once_and_successes_grow_it_back
         assert gate.window == 2
         c.outcome(200)
     assert gate.window == 2.5 and gate.throttled == 3 and gate.low == 2
-    for _ in range(200):
+    for _ in range(50):
+        with gate.slot() as slot:
+            slot.outcome(200)
+    assert 3 < gate.window < 5, "fast up to a request below where it was refused (4), then slowly (not 8)"
+    for _ in range(1000):
         with gate.slot() as slot:
             slot.outcome(200)
     assert gate.window == 8, "back to the ceiling, never above"

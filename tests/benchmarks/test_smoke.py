@@ -13,7 +13,9 @@ import pytest
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 SMALLEST = {
-    "bench_plan_apply.py": ["--sizes", "10", "--sdk-sizes", "10", "--repeat", "1", "--latency-ms", "0"],
+    "bench_plan_apply.py": [
+        "--sizes", "10", "--sdk-sizes", "10", "--repeat", "1", "--latency-ms", "0", "--wide", "4",
+    ],
     "bench_validate.py": ["--sizes", "100"],
     "bench_parallelism.py": ["--size", "10", "--parallelism", "1", "4", "--latency-ms", "0"],
 }

@@ -95,6 +95,11 @@ class Cli:
             exception=None if isinstance(result.exception, SystemExit) else result.exception,
         )
 
+    def export(self, *args: str) -> Result:
+        """``adaptive-plan export ARGS`` against this emulator (export takes no ``--var``)."""
+        connect = ["--url", self.emu.url, "--api-key", self.emu.api_key]  # type: ignore[attr-defined]
+        return CliRunner().invoke(cli, ["export", *args, *connect])
+
     def plan(self, *args: str, env: Mapping[str, str] | None = None) -> Run:
         return self.run("plan", str(self.dir), "--no-color", *args, env=env)
 

@@ -224,8 +224,9 @@ def test_full_example_applies_then_plans_clean(own: tuple[Cli, Any]) -> None:
     env = {name: f"canary-{name.lower()}-e2e" for name in names}
     run = cli.run("apply", str(EXAMPLES / "full"), "--auto-approve", "--no-color", env=env)
     assert run.exit_code == 0, run
-    # the update: compute_pool.a100-pool, whose seeded partition (4) grows to the declared 6
-    assert "Plan: 28 to create, 1 to update, 0 to delete." in run.stdout, run
+    # the updates: compute_pool.a100-pool, whose seeded partition (4) grows to the declared 6, and
+    # the settings of the catalogue model llama-3.1-8b-instruct
+    assert "Plan: 30 to create, 2 to update, 0 to delete." in run.stdout, run
     assert "Apply complete" in run.stdout, run
     again = cli.run("plan", str(EXAMPLES / "full"), "--detailed-exitcode", "--no-color", env=env)
     assert again.exit_code == 0, again

@@ -57,7 +57,11 @@ def test_built_ins_and_server_noise_are_left_out(exported) -> None:
     document = yaml.safe_load(text)
     assert "default" not in {t["key"] for t in document["teams"]}
     assert not {"admin", "editor", "read-only"} & {r["key"] for r in document["roles"]}
-    assert "llama-3.1-8b-instruct" not in {m["key"] for m in document["models"]}  # catalogue
+    models = {m["key"]: m for m in document["models"]}
+    assert "qwen3-8b" not in models  # a catalogue model at its defaults
+    # one whose settings examples/full changed: a settings entry with just what differs
+    changed = {"key": "llama-3.1-8b-instruct", "compute_config": {"max_seq_len": 16384}}
+    assert models["llama-3.1-8b-instruct"] == changed
     assert "admin@adaptive.local" not in text  # the exporting key's own user
     assert "adaptive-plan/content-hash" not in text
     for noise in ("id", "createdAt", "created_at", "status", "archived", "content_hash"):

@@ -181,3 +181,32 @@ def test_a_finished_test_is_reported_and_its_auto_deploy_winner_explained(timed,
     kept = cli("plan", str(keep), "--detailed-exitcode")
     assert kept.exit_code == 0, kept.output  # declaring the winner as default: in sync, test reported
     assert f"AB test {key} finished on" in kept.output
+
+
+def test_detaching_or_turning_off_a_model_a_running_test_uses_is_warned(cli, uniq, tmp_path) -> None:
+    project, key = uniq("arena"), uniq("ab")
+    cli.apply(write(tmp_path / "a", _project(project, _test(key))))
+    off = _project(project, _test(key)).replace("{model: qwen3-8b}", "{model: qwen3-8b, online: false}")
+    warning = (
+        f"model qwen3-8b of project {project} leaves running AB tests without it: {key} (25% of traffic)"
+    )
+    change = cli.changes(write(tmp_path / "b", off))[f"project.{project}/model.qwen3-8b"]
+    assert any(w.startswith("turning off " + warning) for w in change["warnings"]), change["warnings"]
+    gone = _project(project, "", prune=True).replace("      - {model: qwen3-8b}\n", "")
+    change = cli.changes(write(tmp_path / "c", gone))[f"project.{project}/model.qwen3-8b"]
+    assert change["action"] == "delete"
+    assert any(w.startswith("detaching " + warning) for w in change["warnings"]), change["warnings"]
+    assert "detaching " + warning in cli("plan", str(tmp_path / "c"), "--format", "markdown").output
+
+
+def test_graph_edges(cli, uniq, tmp_path) -> None:
+    project, key = uniq("arena"), uniq("ab")
+    result = cli("graph", str(write(tmp_path, _project(project, _test(key)))), "--format", "dot")
+    assert result.exit_code == 0, result.output
+    test = f'"project.{project}/ab_test.{key}"'
+    for source in (
+        f"project.{project}",
+        f"project.{project}/metric.win",
+        *(f"project.{project}/model.{m}" for m in MODELS),
+    ):
+        assert f'"{source}" -> {test}' in result.output, source

@@ -55,7 +55,8 @@ def test_upload_then_plan_is_empty_and_the_bytes_are_live(cli, sdk, emu, uniq, t
     assert sdk.datasets.get("eval", project=project).name == "eval"  # name defaults to the key
     before = len(emu.stats.rest)
     cli.assert_no_changes(manifest)
-    assert len(_downloads(emu, before)) == 1  # the declared dataset, once, to compare its content
+    assert "cannot be changed in place" not in cli("plan", str(manifest)).output  # no warning on a no-op
+    assert len(_downloads(emu, before)) == 2  # the declared dataset, once, to compare its content
 
 
 def test_changed_content_is_a_replace(cli, sdk, uniq, tmp_path) -> None:
@@ -67,7 +68,7 @@ def test_changed_content_is_a_replace(cli, sdk, uniq, tmp_path) -> None:
     assert change["action"] == "replace"
     assert [s["operation"] for s in change["steps"]] == ["DeleteDataset", "LoadDataset"]
     assert [a["path"] for a in change["attributes"]] == ["content_hash"]
-    assert any("deleted and its 2 records" in w for w in change["warnings"])
+    assert any("deleted with its 2 records" in w for w in change["warnings"])
     cli.apply(manifest, "--allow-delete")
     assert sdk.datasets.get("eval", project=project).id != first
     cli.assert_no_changes(manifest)
@@ -122,7 +123,7 @@ def test_undeclared_datasets_are_listed_never_downloaded_and_pruned_when_asked(
     pruned = _manifest(tmp_path / "b", project, {}, prune=True)
     change = cli.changes(pruned)[f"project.{project}/dataset.training"]
     assert change["action"] == "delete" and any(
-        "removes it and its 4 records" in w for w in change["warnings"]
+        "removes it with its 4 records" in w for w in change["warnings"]
     )
     cli.apply(pruned, "--allow-delete")
     assert sdk.datasets.list(project=project) == []
@@ -179,3 +180,19 @@ def test_bad_files_are_validate_errors_with_their_place(cli, tmp_path) -> None:
     assert any("project.p/dataset.empty:" in ln and "holds no records" in ln for ln in lines)
     assert any("project.p/dataset.out:" in ln and "escapes the manifest directory" in ln for ln in lines)
     assert any("project.p/dataset.dir:" in ln and "must be a file" in ln for ln in lines)
+
+
+def test_a_saved_plan_applies_and_goes_stale_when_the_dataset_changes(cli, sdk, uniq, tmp_path) -> None:
+    project = uniq("data")
+    manifest = _manifest(tmp_path / "a", project, {"eval": _lines(2)})
+    saved = tmp_path / "plan.json"
+    assert cli("plan", str(manifest), "-o", str(saved)).exit_code == 0
+    assert cli("apply", str(saved), "--auto-approve").exit_code == 0
+    changed = _manifest(tmp_path / "b", project, {"eval": _lines(2, answer="v2")})
+    assert cli("plan", str(changed), "-o", str(saved), "--allow-delete").exit_code == 0
+    other = tmp_path / "other.jsonl"
+    other.write_text(_lines(3, answer="by hand"))
+    sdk.datasets.delete("eval", project=project)
+    sdk.datasets.upload(str(other), dataset_key="eval", project=project)
+    stale = cli("apply", str(saved), "--auto-approve")
+    assert stale.exit_code == 1 and f"project.{project}/dataset.eval" in stale.output  # read again, differs

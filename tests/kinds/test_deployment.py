@@ -68,6 +68,9 @@ def test_create_attaches_deploys_and_waits_then_everything_is_equal(client, proj
         "default": True,
         "online": True,
         "placement": {"compute_pools": ["a100-pool", "h100-pool"], "max_ttft_ms": 500},
+        "name": "Llama 3.1 8B Instruct",  # the server names a service after its model
+        "tool_providers": [],
+        "system_prompt_template": None,
     }
     assert live[_address(project, "qwen3-8b")].attrs["default"] is False
     assert_no_changes(client, manifest)
@@ -142,7 +145,7 @@ def test_no_warning_when_bound_elsewhere_or_published(client, sdk, project, uniq
     ).key
     sdk.models.add_to_project(model=external, project=other)
     apply(client, load(tmp_path, _project_yaml(project, f"model: {external}", "model: qwen3-8b")))
-    assert live_of(client, KIND)[_address(project, external)].identity["bound_elsewhere"] == [other]
+    assert live_of(client, KIND)[_address(project, external)].identity["bound_elsewhere"] is True
     detached = apply(client, _pruned(tmp_path, project))
     shared, published = str(_address(project, external)), str(_address(project, "qwen3-8b"))
     assert actions(detached) == {shared: "delete", published: "delete"}

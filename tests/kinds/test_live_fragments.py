@@ -31,3 +31,9 @@ def test_projects_are_read_by_one_active_and_one_archived_field() -> None:
     keys = Counter((node.alias or node.name).value for node in fields if node.name.value == "projects")
     assert set(keys) == {"projects_active", "projects_archived"}, keys
     assert keys["projects_active"] == keys["projects_archived"] >= 4  # project, share, deployment, metric
+
+
+def test_compute_pools_are_read_by_one_field_for_every_kind() -> None:
+    fields = [node for node in _request_one().selection_set.selections if isinstance(node, FieldNode)]
+    keys = Counter((node.alias or node.name).value for node in fields if node.name.value == "computePools")
+    assert set(keys) == {"compute_pools"} and keys["compute_pools"] >= 2, keys  # deployment, compute_pool

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from importlib import resources
 
 import pytest
-from graphql import OperationDefinitionNode, parse
+from graphql import GraphQLSchema, OperationDefinitionNode, build_schema, parse, validate
 
 import adaptive_plan.kinds
 from adaptive_plan.kinds._shared import step
@@ -50,3 +51,19 @@ def test_a_document_that_does_not_open_with_its_name_is_refused(document: str) -
 def test_a_step_carries_the_declared_name() -> None:
     spec = step("create", Operation("CreateTeam", "mutation CreateTeam { createTeam { id } }"))
     assert (spec.operation, type(spec.document)) == ("CreateTeam", str)
+
+
+
+@pytest.fixture(scope="module")
+def emulator_schema() -> GraphQLSchema:
+    sdl = resources.files("adaptive_plan.emulator").joinpath("schema.graphql").read_text(encoding="utf-8")
+    return build_schema(sdl)
+
+
+@pytest.mark.parametrize(("where", "operation"), DECLARED, ids=[where for where, _ in DECLARED])
+def test_every_operation_validates_against_the_emulator_sdl(
+    emulator_schema: GraphQLSchema, where: str, operation: Operation
+) -> None:
+    """Field, argument and input type names as the API has them (the SDL is written from the wheel)."""
+    errors = validate(emulator_schema, parse(operation))
+    assert not errors, (where, [error.message for error in errors])

@@ -35,6 +35,7 @@ def test_add_then_plan_is_empty(cli, sdk, uniq, tmp_path) -> None:
     env = _live(sdk)[key]
     assert (env.url, env.name, env.description) == ("https://sim.example/v1", "Sim", "RL rollouts")
     cli.assert_no_changes(manifest)
+    assert "cannot be changed in place" not in cli("plan", str(manifest)).output  # nothing to replace
 
 
 def test_name_left_to_the_server_is_not_managed(cli, sdk, uniq, tmp_path) -> None:

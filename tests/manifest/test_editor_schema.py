@@ -167,3 +167,34 @@ def test_the_readme_manifests_are_valid_in_the_editor_as_written() -> None:
     assert tour and any("{{" in block and "{%" in block for block in blocks)
     for document in tour:
         assert list(EDITOR.iter_errors(document)) == []
+
+
+NODE_CHECK = """
+const schema = JSON.parse(require('fs').readFileSync(process.argv[1], 'utf8'));
+const found = [];
+(function walk(node) {
+  if (Array.isArray(node)) return node.forEach(walk);
+  if (node && typeof node === 'object') {
+    for (const [word, value] of Object.entries(node)) {
+      if (word === 'pattern' && typeof value === 'string') found.push(value);
+      walk(value);
+    }
+  }
+})(schema);
+const results = found.map((pattern) => {
+  try { return [pattern, new RegExp(pattern, 'u').test('x-{{ vars.env }}')]; }
+  catch (error) { return [pattern, String(error)]; }
+});
+console.log(JSON.stringify(results));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node for JavaScript's RegExp")
+def test_editors_javascript_regexps_compile_every_pattern_and_take_a_template() -> None:
+    """Editors run the patterns with JavaScript's RegExp (unicode mode), not Python's re."""
+    done = subprocess.run(["node", "-e", NODE_CHECK, str(COPIES[0])], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    results = json.loads(done.stdout)
+    assert len(results) >= 20
+    assert [pattern for pattern, ok in results if ok is not True] == []

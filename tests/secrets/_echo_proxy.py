@@ -42,6 +42,7 @@ class EchoProxy:
         self.status = 200  # 200: a GraphQL error; 400: a plain-text body
         self.echoed = 0
         self.basic_auth_seen = 0
+        self.echo_auth = False  # answer a basic-auth request with an error quoting its header
         proxy = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -66,6 +67,10 @@ class EchoProxy:
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in skip}
                 if headers.get("Authorization", "").startswith("Basic "):
                     proxy.basic_auth_seen += 1
+                    if proxy.echo_auth:
+                        proxy.echoed += 1
+                        self._reply(401, f"rejected {headers['Authorization']}".encode(), "text/plain")
+                        return
                     headers["Authorization"] = f"Bearer {proxy.api_key}"
                 request = urllib.request.Request(
                     proxy.upstream + self.path, data=body, headers=headers, method=self.command

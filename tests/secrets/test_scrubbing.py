@@ -6,6 +6,7 @@ Both drive the real CLI against the emulator; the echoes come from ``_echo_proxy
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
@@ -90,3 +91,14 @@ def test_url_user_info_never_appears(cli, echo_proxy, sfx: str, tmp_path: Path) 
     assert json.loads(texts["plan file"])["target_url"] == f"http://{host}"
     for label, text in texts.items():
         assert "canary-pass-7d1e" not in text and "canaryuser" not in text, f"user-info leaked into {label}"
+
+
+def test_a_server_echoing_the_basic_auth_header_does_not_show_the_password(cli, echo_proxy, sfx: str) -> None:
+    cli.write(f"teams: [{{key: ba-{sfx}, name: BA}}]\n")
+    echo_proxy.echo_auth = True
+    host = echo_proxy.url.split("://", 1)[1]
+    run = cli.run("plan", str(cli.dir), "--url", f"http://canaryuser:canary-pass-7d1e@{host}",
+                  "--api-key", cli.emu.api_key)
+    token = base64.b64encode(b"canaryuser:canary-pass-7d1e").decode()
+    assert run.exit_code == 1 and echo_proxy.echoed == 1 and "rejected Basic" in run.stderr, run
+    assert "canary-pass-7d1e" not in run.output and token not in run.output, run

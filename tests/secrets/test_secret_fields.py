@@ -105,3 +105,28 @@ def test_secret_references_in_write_only_fields_validate(cli, validate, sfx: str
     )
     run = validate()
     assert run.exit_code == 0, run.output
+
+
+def test_a_password_in_a_readable_url_is_an_error(cli, validate, sfx: str) -> None:
+    path = cli.write(
+        f"""
+        teams: [{{key: u-{sfx}, name: U}}]
+        integrations:
+          - team: u-{sfx}
+            name: hook
+            provider: webhook
+            connection: {{url: "https://bob:canary-url-pass@hooks.example/x", method: POST}}
+          - team: u-{sfx}
+            name: chat
+            provider: slack
+            connection: {{webhook_url: "https://bot:{{{{ secret('CHAT_PASS') }}}}@hooks.slack.example/x"}}
+        """
+    )
+    offline = validate()
+    assert offline.exit_code == 1, offline.output
+    assert f"{path}:8:" in offline.output
+    assert "connection.url holds a URL with user:password@" in offline.output
+    assert "webhook_url" not in offline.output  # a write-only field may take one (as a secret())
+    assert "canary-url-pass" not in offline.output
+    run = cli.plan()
+    assert run.exit_code == 1 and run.http_requests == 0 and "canary-url-pass" not in run.output, run

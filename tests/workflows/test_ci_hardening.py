@@ -199,6 +199,7 @@ def test_forks_skip_the_plan_job_and_the_summary_says_why(tmp_path: Path) -> Non
     assert "if" not in validate and any("validate" in s.get("run", "") for s in validate["steps"])
     note = step("plan.yml", "Say why a fork gets no plan", job="validate")
     assert note["if"] == f"{FORK} != github.repository"
+    assert validate["steps"][0] == note  # first: said even when validate then fails
     ran = run_step(note["run"], tmp_path)
     assert ran.code == 0
     assert ran.summary.startswith(

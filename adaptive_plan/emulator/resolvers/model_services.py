@@ -3,8 +3,8 @@ updates, detaching (removeModelFromProject) and the project-side reads.
 
 Stored shapes: binding ``{id projectId modelId}`` (scope project, key model id); service
 ``{id projectId modelId key name createdAt isDefault desiredOnline deleted readyAt placement
-speculativeDecoding toolProviders}`` (scope project, key = model key). Status is computed from
-``readyAt`` (see ``models.service_status``).
+speculativeDecoding toolProviders systemPromptTemplate}`` (scope project, key = model key). Status
+is computed from ``readyAt`` (see ``models.service_status``).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from adaptive_plan.emulator.resolvers.common import (
     ctx,
     must,
     new_id,
+    not_found,
     now_ms,
     project_of,
 )
@@ -157,6 +158,11 @@ def updateModelService(_: Any, info: Any, input: dict) -> dict:
         service["placement"] = _placement(store, input["placement"])
     if input.get("speculativeDecoding") is not None:
         service["speculativeDecoding"] = _speculative(input["speculativeDecoding"])
+    if input.get("systemPromptTemplate") is not None:
+        template = store.get("system_prompt_template", str(input["systemPromptTemplate"]))
+        if template is None:  # a UUID: there is no key to find a template by
+            raise not_found("system prompt template", input["systemPromptTemplate"])
+        service["systemPromptTemplate"] = template["id"]
     if input.get("toolProviders") is not None:
         service["toolProviders"] = [
             must(store, "tool_provider", t, scope=found["id"], label="tool provider")["id"]
@@ -236,6 +242,12 @@ def service_status_field(service: dict, info: Any) -> str:
 def service_tool_providers(service: dict, info: Any) -> list[dict]:
     store = ctx(info).store
     return [t for t in (store.get("tool_provider", i) for i in service.get("toolProviders", [])) if t]
+
+
+@R.field("ModelService", "systemPromptTemplate")
+def service_system_prompt_template(service: dict, info: Any) -> dict | None:
+    template_id = service.get("systemPromptTemplate")
+    return ctx(info).store.get("system_prompt_template", template_id) if template_id else None
 
 
 @R.field("ModelService", "metrics")
