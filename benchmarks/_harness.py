@@ -65,7 +65,8 @@ class Run:
 
 def measure(argv: list[str], emulator=None, env: dict[str, str] | None = None) -> Run:
     """Run ``argv`` to completion, against ``emulator`` if given (its counters are reset first)."""
-    full_env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(HERE), **(env or {})}
+    path = os.pathsep.join([str(HERE), *filter(None, [os.environ.get("PYTHONPATH")])])
+    full_env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": path, **(env or {})}
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         stats = emulator.stats if emulator is not None else Stats()
         stats.reset()

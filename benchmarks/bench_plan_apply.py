@@ -170,7 +170,7 @@ def main() -> None:
     for size in args.sizes:
         row = bench(size, base / f"n{size}", args.latency_ms, args.repeat, size in args.sdk_sizes, args.wide)
         rows.append(row)
-        print(f"N={size}: every result checked", file=sys.stderr)
+        print(f"N={size}: every result checked ({load_line()})\n{table([row])}", file=sys.stderr, flush=True)
     python = sys.version.split()[0]
     print(f"before: {before}\nafter:  {load_line()}\nPython {python}")
     print(f"{args.latency_ms:g} ms latency per request; plans: best of {args.repeat}")

@@ -33,3 +33,13 @@ def sdk(emu) -> Iterator[object]:
 @pytest.fixture
 def sfx() -> str:
     return uuid.uuid4().hex[:8]
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--fuzz-cases N`` / ``--fuzz-seed S`` for ``tests/hostile/test_fuzz.py`` (here, at the root
+    of the tests, so the options exist however pytest is started)."""
+    group = parser.getgroup("fuzz")
+    group.addoption("--fuzz-cases", dest="fuzz_cases", type=int, default=None,
+                    help="fuzz cases to run (default 150; or ADAPTIVE_PLAN_FUZZ_CASES)")
+    group.addoption("--fuzz-seed", dest="fuzz_seed", type=int, default=None,
+                    help="first fuzz seed (default 0; or ADAPTIVE_PLAN_FUZZ_SEED)")

@@ -3,7 +3,9 @@
 The graph comes from the plan's steps alone (``Step.after``), walked with stdlib
 ``graphlib.TopologicalSorter`` and a bounded ``ThreadPoolExecutor``. A failed step's
 dependants are skipped transitively (Terraform's ``upstreamFailed``), independent
-branches run to the end, and the report lists done / failed / skipped. Events are
+branches run to the end, and the report lists done / failed / skipped. When ``cancel`` is
+set (Ctrl-C), nothing more starts, waits for ONLINE stop at their next poll, the requests in
+flight end, and the report also lists what was in flight and what never started. Events are
 reported from the calling thread only. Imports ``model`` and ``api``; never ``kinds``
 or ``plan``.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import graphlib
 import os
+import threading
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -37,21 +40,23 @@ def execute_plan(
     parallelism: int = 10,
     wait_timeout: float = 600,
     environ: Mapping[str, str] | None = None,
+    cancel: threading.Event | None = None,
 ) -> ApplyReport:
     """Apply every step of ``plan``; never raises for a failed step (see the report)."""
     steps = {step.id: step for step in plan.steps()}
     position = {step_id: index for index, step_id in enumerate(steps)}
     sorter = _sorter(steps)
-    runner = _Runner(client, os.environ if environ is None else environ, wait_timeout)
+    cancel = cancel or threading.Event()
+    runner = _Runner(client, os.environ if environ is None else environ, wait_timeout, cancel)
     limit = max(1, parallelism)
     report = ApplyReport()
     blocked: dict[str, str] = {}  # step id -> the failed step it waits for
     ready: list[str] = []
     running: dict[Future[str | None], tuple[Step, float]] = {}
     with ThreadPoolExecutor(max_workers=limit, thread_name_prefix="apply") as pool:
-        while sorter.is_active():
+        while sorter.is_active() and not cancel.is_set():
             ready = sorted([*ready, *sorter.get_ready()], key=position.__getitem__)
-            while ready and len(running) < limit:
+            while ready and len(running) < limit and not cancel.is_set():
                 step = steps[ready.pop(0)]
                 cause = next((blocked[a] for a in step.after if a in blocked), None)
                 if cause is not None:
@@ -64,12 +69,32 @@ def execute_plan(
                 running[pool.submit(runner.run, step)] = (step, time.monotonic())
             if not running:
                 continue
-            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            finished, _ = wait(running, timeout=0.25, return_when=FIRST_COMPLETED)
             for future in finished:
                 step, started = running.pop(future)
                 _record(step, started, future.result(), report, blocked, on_event)
                 sorter.done(step.id)
+        if cancel.is_set():
+            _wind_down(steps, running, report, blocked, on_event)
     return report
+
+
+def _wind_down(
+    steps: Mapping[str, Step],
+    running: dict[Future[str | None], tuple[Step, float]],
+    report: ApplyReport,
+    blocked: dict[str, str],
+    on_event: Callable[[Event], None],
+) -> None:
+    """After a cancel: let the steps in flight end (their requests complete, waits stop), then
+    list what never started."""
+    report.interrupted = True
+    for future in list(running):
+        step, started = running.pop(future)
+        _record(step, started, future.result(), report, blocked, on_event)
+    ended = (*report.failed, *report.skipped, *report.in_flight)
+    seen = {s.id for s in report.done} | {s.id for s, _ in ended}
+    report.not_started = [step for step in steps.values() if step.id not in seen]
 
 
 def _sorter(steps: Mapping[str, Step]) -> graphlib.TopologicalSorter[str]:
@@ -85,33 +110,45 @@ def _sorter(steps: Mapping[str, Step]) -> graphlib.TopologicalSorter[str]:
 def _record(
     step: Step,
     started: float,
-    failure: str | None,
+    failure: str | _Interrupted | None,
     report: ApplyReport,
     blocked: dict[str, str],
     on_event: Callable[[Event], None],
 ) -> None:
-    if failure is None:
+    if isinstance(failure, _Interrupted):  # its outcome is unknown: neither done nor failed
+        report.in_flight.append((step, str(failure)))
+    elif failure is None:
         report.done.append(step)
         on_event(StepDone(step.id, step.address, step.verb, time.monotonic() - started))
     else:
         blocked[step.id] = step.id
-        report.failed.append((step, failure))
-        on_event(StepFailed(step.id, step.address, step.verb, failure))
+        report.failed.append((step, str(failure)))
+        on_event(StepFailed(step.id, step.address, step.verb, str(failure)))
+
+
+class _Interrupted(Exception):
+    """Raised in a worker waiting for a step's outcome once the apply is cancelled; returned
+    by ``_Runner.run`` for a step whose request was sent but whose outcome was not seen."""
 
 
 class _Runner:
     """Runs one step in a worker thread; returns None when done, else the failure message."""
 
-    def __init__(self, client: Any, environ: Mapping[str, str], wait_timeout: float) -> None:
+    def __init__(
+        self, client: Any, environ: Mapping[str, str], wait_timeout: float, cancel: threading.Event
+    ) -> None:
         self.client = client
         self.environ = environ
         self.wait_timeout = wait_timeout
+        self.cancel = cancel
         self.outputs: dict[str, dict[str, Any]] = {}  # step id -> response data, for output_of()
 
-    def run(self, step: Step) -> str | None:
+    def run(self, step: Step) -> str | _Interrupted | None:
         scrub = Scrub([step.variables, *(p.variables for p in (step.probe, step.poll) if p)], self.environ)
         try:
             self._call(step, scrub)
+        except _Interrupted as interrupted:
+            return interrupted
         except NotFoundError as error:
             return None if step.absent_ok else scrub(str(error))
         except ApiError as error:
@@ -138,4 +175,9 @@ class _Runner:
             sensitive=scrub.secrets,
         )
         if step.poll is not None:
-            wait_for(self.client, step.poll, self.environ, self.wait_timeout)
+            wait_for(self.client, step.poll, self.environ, self.wait_timeout, sleep=self._sleep)
+
+    def _sleep(self, seconds: float) -> None:
+        """Between polls: returns early, raising ``_Interrupted``, once the apply is cancelled."""
+        if self.cancel.wait(seconds):
+            raise _Interrupted("sent; interrupted while waiting for it to be ready")

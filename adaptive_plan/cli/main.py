@@ -12,6 +12,7 @@ import sys
 import click
 
 from adaptive_plan import __version__
+from adaptive_plan.cli.interrupt import EXIT_INTERRUPTED
 from adaptive_plan.model.errors import AdaptivePlanError
 
 # Command modules, each exposing ``command`` (a click.Command). Order is help order.
@@ -33,6 +34,9 @@ class LazyErrorMappingGroup(click.Group):
             return super().invoke(ctx)
         except AdaptivePlanError as error:
             _fail(error)
+        except KeyboardInterrupt:  # outside apply's steps, which report for themselves
+            click.echo("\nInterrupted.", err=True)
+            sys.exit(EXIT_INTERRUPTED)
         except Exception as error:  # API errors come from a room that cannot import model
             if type(error).__module__.startswith("adaptive_plan.api"):
                 _fail(error)

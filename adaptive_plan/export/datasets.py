@@ -20,11 +20,19 @@ from adaptive_plan.model.snapshot import LiveState
 DATASETS_DIR = "datasets"
 
 
-def download_dataset(client: Downloads, live: LiveState, project: str, key: str) -> tuple[str, bytes]:
-    """(file path relative to the export root, content) of one exported dataset."""
+def dataset_route(live: LiveState, project: str, key: str) -> str:
+    """The REST route of a live dataset's original file (``kinds.dataset.download_path``)."""
     resource = live.get(Address("project", project).child("dataset", key))
-    route = resource.identity["download"] if resource is not None else ""
-    body = live.downloads.get(route) or client.rest("GET", route).content
+    return str(resource.identity["download"]) if resource is not None else ""
+
+
+def download_dataset(
+    client: Downloads, live: LiveState, project: str, key: str, downloaded: Mapping[str, bytes | None]
+) -> tuple[str, bytes]:
+    """(file path relative to the export root, content) of one exported dataset, from
+    ``downloaded`` when it was fetched already, else now."""
+    route = dataset_route(live, project, key)
+    body = downloaded.get(route) or client.rest("GET", route).content
     name = f"{directory_name(key)}.jsonl"
     return posixpath.join(DATASETS_DIR, directory_name(project), name), body
 

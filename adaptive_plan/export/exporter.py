@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from adaptive_plan.export.datasets import download_dataset, fit_dataset
+from adaptive_plan.export.datasets import dataset_route, download_dataset, fit_dataset
 from adaptive_plan.export.document import (
     Entries,
     SecretUse,
@@ -126,12 +126,20 @@ def _add_recipes(
 def _add_datasets(
     client: Downloads, entries: Entries, layout: Layout, result: ExportResult, live: LiveState
 ) -> None:
-    """Write every exported dataset's file and point its entry's ``path`` at it."""
+    """Write every exported dataset's file and point its entry's ``path`` at it; what the live
+    read did not download is fetched first, all of it, in parallel (``download_all``)."""
     prefix = "../" if layout == "per-project" else ""
+    wanted = [
+        dataset_route(live, project, entry["key"])
+        for project, sections in sorted(entries.children.items())
+        for entry in sections.get("datasets", [])
+    ]
+    fetched = download_all(client, [route for route in wanted if live.downloads.get(route) is None])
+    downloaded = {**live.downloads, **fetched}
     for project, sections in sorted(entries.children.items()):
         fitted = []
         for entry in sections.get("datasets", []):
-            path, body = download_dataset(client, live, project, entry["key"])
+            path, body = download_dataset(client, live, project, entry["key"], downloaded)
             result.files[path] = body
             fitted.append(fit_dataset(entry, prefix + path))
         if fitted:

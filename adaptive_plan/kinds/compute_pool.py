@@ -42,6 +42,7 @@ RESIZE = Operation(
 class ComputePoolKind(Kind):
     name = "compute_pool"
     section = "compute_pools"
+    catalog = "compute_pools"
     ownership = "never"
     live_query = f"{COMPUTE_POOLS}: computePools {{ id key {GROUPS} }}"
     delete_behaviour = DeleteBehaviour(False, "compute pools are infrastructure: the API cannot delete them")

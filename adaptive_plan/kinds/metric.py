@@ -25,6 +25,7 @@ from typing import Any
 
 from adaptive_plan.kinds._shared import create, every_project, live_projects, step
 from adaptive_plan.kinds.base import Kind, LiveData, Operation, StepSpec, project_prunes
+from adaptive_plan.kinds.project_settings import metric_uses
 from adaptive_plan.model.address import Address
 from adaptive_plan.model.manifest import Manifest
 from adaptive_plan.model.plan import AttrChange, Poll
@@ -245,6 +246,24 @@ class MetricKind(Kind):
                 f"update metric {key} in project {project}",
             ),
         )
+
+    def link(self, desired: Sequence[Resource], live: LiveState) -> tuple[list[Resource], list[Resource]]:
+        """Record on each live metric what its project's settings use it for (``identity.used_as``)."""
+        uses = metric_uses(live)
+        linked = [
+            replace(r, identity={**r.identity, "used_as": uses[r.address]}) if r.address in uses else r
+            for r in live.of_kind(self.name)
+        ]
+        return list(desired), linked
+
+    def warnings(self, desired: Resource | None, actual: Resource | None) -> list[str]:
+        if desired is not None or actual is None or not actual.identity.get("used_as"):
+            return []
+        project = actual.identity["project"]
+        return [
+            f"deleting metric {actual.identity['key']} takes it from project {project}, which uses it as "
+            f"{' and '.join(actual.identity['used_as'])} (declare settings that name another metric)"
+        ]
 
     def delete_steps(self, actual: Resource) -> Sequence[StepSpec]:
         project, key = actual.identity["project"], actual.identity["key"]

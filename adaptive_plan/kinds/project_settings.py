@@ -60,6 +60,26 @@ def widget_attr(widget: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def metric_uses(live: LiveState) -> dict[Address, list[str]]:
+    """Live metric address -> what the project's live settings use it for (``its default
+    metric``, ``widget 'CSAT'``): deleting the metric takes that away (the server clears a
+    default metric whose metric is deleted)."""
+    uses: dict[Address, list[str]] = {}
+    for settings in live.of_kind("project_settings"):
+        project = settings.address.parent
+        if project is None:
+            continue
+        if settings.attrs.get("default_metric"):
+            uses.setdefault(project.child("metric", settings.attrs["default_metric"]), []).append(
+                "its default metric"
+            )
+        for widget in settings.attrs.get("widgets") or []:
+            uses.setdefault(project.child("metric", str(widget["metric"])), []).append(
+                f"widget {widget['title']!r}"
+            )
+    return uses
+
+
 def _grader_metrics(project: dict[str, Any]) -> dict[str, str]:
     """Metric key -> key of the declared grader that creates it (named, inline or its own key)."""
     made = {}
@@ -135,7 +155,11 @@ class ProjectSettingsKind(Kind):
                 "widgets": [widget_attr(widget) for widget in project.get("widgets") or []],
             }
             identity = {"project": project["key"]}
-            resources.append(Resource(settings_address(project["key"]), self.name, attrs, identity=identity))
+            address = settings_address(project["key"])
+            named = [attrs["default_metric"], *(widget["metric"] for widget in attrs["widgets"])]
+            # live edges: a metric these settings name is deleted only after the settings change
+            refs = tuple(address.parent.child("metric", str(key)) for key in dict.fromkeys(named) if key)
+            resources.append(Resource(address, self.name, attrs, refs, identity=identity))
         return resources
 
     def link(self, desired: Sequence[Resource], live: LiveState) -> tuple[list[Resource], list[Resource]]:

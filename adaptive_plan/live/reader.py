@@ -18,10 +18,11 @@ Archived projects are read too, in both levels: a declared project that was arch
 is planned as an unarchive (its children must be matched, not created again); the project
 kind's ``link`` keeps undeclared archived projects out of the plan.
 
-``LiveState.catalog`` holds the read-only facts plans check references against: the
-reader's ``compute_pools`` (keys), ``compute_pool_ids`` (id -> key) and ``permissions``, and
-for each kind with a ``catalog`` name the keys of its top-level live objects (``models``,
-every registry model, catalogue included; ``teams``; ``roles``).
+``LiveState.catalog`` holds the read-only facts plans check references against: for each
+kind with a ``catalog`` name the keys of its top-level live objects (``models``, every
+registry model, catalogue included; ``teams``; ``roles``; ``compute_pools``), and the
+reader's own ``compute_pool_ids`` (id -> key) and ``permissions`` (``compute_pools`` too
+when the compute-pool kind is not read).
 ``LiveState.fingerprints[str(address)]`` is the sha256 of the canonical JSON of each
 resource's attrs and identity (``fingerprint``), for saved-plan staleness checks.
 """
@@ -107,10 +108,10 @@ def _catalog(first: Mapping[str, Any], resources: Mapping[Address, Resource], ki
         "permissions": sorted(first.get("reader_permissions") or []),
     }
     named = {kind.name: kind.catalog for kind in kinds if kind.catalog}
+    listed: dict[str, list[str]] = {entry: [] for entry in named.values()}
     for resource in resources.values():
         entry = named.get(resource.kind)
         if entry and resource.address.parent is None:
-            catalog.setdefault(entry, []).append(resource.address.key)
-    for entry in named.values():
-        catalog[entry] = sorted(catalog.get(entry, []))
+            listed[entry].append(resource.address.key)
+    catalog.update((entry, sorted(keys)) for entry, keys in listed.items())  # a kind's list wins
     return catalog

@@ -6,19 +6,19 @@ Must not import: api, live, plan, apply, render.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 from collections.abc import Iterable
 from typing import Any
 
 from adaptive_plan.manifest.addresses import address_of
 from adaptive_plan.manifest.yaml_loader import Marks, Path
 from adaptive_plan.model.errors import Diagnostic, Severity
+from adaptive_plan.model.suggest import Suggester
 
 
 def did_you_mean(name: Any, choices: Iterable[str]) -> str:
-    """`` (did you mean 'x'?)`` for the closest choice, or an empty string."""
-    close = difflib.get_close_matches(str(name), list(choices), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+    """`` (did you mean 'x'?)`` for the closest choice, or an empty string (``model.suggest``:
+    for many lookups among the same choices, keep one ``Suggester``)."""
+    return Suggester(choices).hint(str(name))
 
 
 class Collector:

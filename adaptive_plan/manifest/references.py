@@ -2,8 +2,11 @@
 
 A reference to something the manifests do not declare is not an error here: it
 may be built in (team ``default``, roles ``admin``/``editor``/``read-only``, base
-models) or made by hand. It is a *warning* saying it must already exist live, with
-a close-match suggestion; ``plan`` checks it against live state.
+models) or made by hand. It is a *warning* saying it must already exist live; with a
+close match (probably a typo) it is shown on its own with the suggestion, otherwise it is
+coded ``UNCHECKED_REFERENCE`` and ``validate`` folds all of those into one line (listed
+with ``--verbose``); ``plan`` checks them against live state. Suggestions come from an
+index (``model.suggest``), so N references to N undeclared keys cost about N, not N².
 
 References: a project's team; a share's team and role; a user's team and role;
 an integration's team; a deployment's model; a judge's or prebuilt grader's model;
@@ -19,8 +22,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from adaptive_plan.kinds._shared import BUILT_IN_ROLES, BUILT_IN_TEAMS
-from adaptive_plan.manifest.diagnostics import Collector, did_you_mean
+from adaptive_plan.manifest.diagnostics import Collector
 from adaptive_plan.manifest.yaml_loader import Path
+from adaptive_plan.model.errors import UNCHECKED_REFERENCE
+from adaptive_plan.model.suggest import Suggester
 
 BUILT_IN = {"team": BUILT_IN_TEAMS, "role": BUILT_IN_ROLES, "model": frozenset()}
 
@@ -37,23 +42,24 @@ def check_references(document: dict[str, Any], collector: Collector) -> None:
         "role": _keys(document, "roles"),
         "model": _keys(document, "models"),
     }
-    messages: dict[tuple[str, str], str] = {}  # the same missing key tends to repeat
+    suggesters = {kind: Suggester(keys | BUILT_IN[kind]) for kind, keys in declared.items()}
+    messages: dict[tuple[str, str], tuple[str, str]] = {}  # the same missing key tends to repeat
     for kind, value, path in _references(document):
         if not isinstance(value, str) or value in declared[kind] or value in BUILT_IN[kind]:
             continue  # built-ins ship with every instance: nothing to warn about
         if (kind, value) not in messages:
-            messages[(kind, value)] = _missing(kind, value, declared[kind])
-        collector.at(path, messages[(kind, value)], severity="warning")
+            hint = suggesters[kind].hint(value)
+            message = f"{kind} {value!r} is not declared in the manifests; it must already exist live{hint}"
+            # a close match is probably a typo: shown on its own; the rest validate cannot check
+            # offline and folds into one line (plan checks them against live state)
+            messages[(kind, value)] = (message, "" if hint else UNCHECKED_REFERENCE)
+        message, code = messages[(kind, value)]
+        collector.at(path, message, severity="warning", code=code, subject=f"{kind} {value}")
     for index, project in enumerate(document.get("projects") or []):
         if isinstance(project, dict):
             _metric_references(project, ("projects", index), collector)
             _tool_provider_references(project, ("projects", index), collector)
             _settings_references(project, ("projects", index), collector)
-
-
-def _missing(kind: str, value: str, declared: set[str]) -> str:
-    hint = did_you_mean(value, declared | BUILT_IN[kind])
-    return f"{kind} {value!r} is not declared in the manifests; it must already exist live{hint}"
 
 
 def _references(document: dict[str, Any]) -> Iterator[tuple[str, Any, Path]]:
@@ -92,15 +98,14 @@ def _metric_references(project: dict[str, Any], base: Path, collector: Collector
     for index, grader in _entries(project.get("graders")):
         metric = grader.get("metric")
         if isinstance(metric, str) and metric not in metrics:
-            where = (*base, "graders", index, "metric")
-            collector.at(where, _missing_metric(metric, metrics), severity="warning")
+            _missing_metric((*base, "graders", index, "metric"), metric, metrics, collector)
 
 
-def _missing_metric(metric: str, metrics: set[str]) -> str:
-    return (
-        f"metric {metric!r} is not declared in this project's metrics; "
-        f"it must already exist live{did_you_mean(metric, metrics)}"
-    )
+def _missing_metric(where: Path, metric: str, metrics: set[str], collector: Collector) -> None:
+    hint = Suggester(metrics).hint(metric)  # a project's few metrics: difflib on all of them
+    message = f"metric {metric!r} is not declared in this project's metrics; it must already exist live{hint}"
+    code = "" if hint else UNCHECKED_REFERENCE
+    collector.at(where, message, severity="warning", code=code, subject=f"metric {metric}")
 
 
 def _settings_references(project: dict[str, Any], base: Path, collector: Collector) -> None:
@@ -120,7 +125,7 @@ def _settings_references(project: dict[str, Any], base: Path, collector: Collect
         named.append((widget.get("metric"), (*base, "settings", "widgets", index, "metric")))
     for metric, path in named:
         if isinstance(metric, str) and metric not in known:
-            collector.at(path, _missing_metric(metric, known), severity="warning")
+            _missing_metric(path, metric, known, collector)
 
 
 def _tool_provider_references(project: dict[str, Any], base: Path, collector: Collector) -> None:
@@ -129,8 +134,12 @@ def _tool_provider_references(project: dict[str, Any], base: Path, collector: Co
         keys = deployment.get("tool_providers")
         for t_index, key in enumerate(keys if isinstance(keys, list) else []):
             if isinstance(key, str) and key not in declared:
+                hint = Suggester(declared).hint(key)
                 message = (
                     f"tool provider {key!r} is not declared in this project's tool_providers; "
-                    f"it must already exist live{did_you_mean(key, declared)}"
+                    f"it must already exist live{hint}"
                 )
-                collector.at((*base, "models", index, "tool_providers", t_index), message, severity="warning")
+                collector.at(
+                    (*base, "models", index, "tool_providers", t_index), message, severity="warning",
+                    code="" if hint else UNCHECKED_REFERENCE, subject=f"tool_provider {key}",
+                )

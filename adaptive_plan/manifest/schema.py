@@ -129,7 +129,9 @@ def _pattern(error: ValidationError, path: Path) -> Iterator[Problem]:
 def _one_of(error: ValidationError, path: Path) -> Iterator[Problem]:
     branches = error.validator_value
     names = [b["required"][0] for b in branches if set(b) == {"required"} and len(b["required"]) == 1]
-    if len(names) == len(branches) and isinstance(error.instance, dict):
+    if len(names) == len(branches) and not isinstance(error.instance, dict):
+        return  # "exactly one of these fields" on a non-object: its type error says it all
+    if len(names) == len(branches):
         present = [name for name in names if name in error.instance]
         if not present:
             yield path, False, f"needs exactly one of: {', '.join(names)}"

@@ -20,6 +20,9 @@ from adaptive_plan.model.source import SourceMark
 
 Severity = Literal["error", "warning"]
 SECRET_UNSET = "secret-unset"  # Diagnostic.code of "secret NAME is not set" (subject: NAME)
+# Diagnostic.code of a reference to a key the manifests do not declare and nothing close to it
+# (subject: "KIND KEY"): validate cannot check it offline, plan checks it against live state
+UNCHECKED_REFERENCE = "unchecked-reference"
 
 
 @dataclass(frozen=True)

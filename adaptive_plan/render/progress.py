@@ -140,11 +140,14 @@ class ProgressPrinter:
 
 
 def render_apply_report(report: ApplyReportLike, *, color: bool = False) -> str:
-    """The closing summary: what was done, what failed (with the API's message), what was skipped."""
+    """The closing summary: what was done, what failed (with the API's message), what was skipped,
+    and after an interruption (Ctrl-C) what was in flight and what never started."""
     paint = Palette(color).paint
     done, failed, skipped = len(report.done), len(report.failed), len(report.skipped)
     if report.ok:
         return paint(f"Apply complete: {done} step{'s' if done != 1 else ''} done.", "green", "bold") + "\n"
+    if getattr(report, "interrupted", False):
+        return _interrupted_report(report, paint)
     lines = [paint(f"Apply failed: {done} done, {failed} failed, {skipped} skipped.", "red", "bold")]
     if report.done:
         lines += ["", "Done:", *(f"  ✓ {step.address}: {step.verb}" for step in report.done)]
@@ -153,4 +156,27 @@ def render_apply_report(report: ApplyReportLike, *, color: bool = False) -> str:
         lines += ["", "Skipped (a step they wait for failed):"]
         lines += [f"  ↷ {step.address}: {step.verb} (blocked by {by})" for step, by in report.skipped]
     lines += ["", "Fix the cause and run apply again: what is done is not repeated."]
+    return "\n".join(lines) + "\n"
+
+
+def _interrupted_report(report: Any, paint: Any) -> str:
+    in_flight, not_started = list(report.in_flight), list(report.not_started)
+    counts = (
+        f"{len(report.done)} done, {len(report.failed)} failed, {len(in_flight)} in flight, "
+        f"{len(report.skipped) + len(not_started)} not started"
+    )
+    lines = [paint(f"Apply interrupted: {counts}.", "red", "bold")]
+    if report.done:
+        lines += ["", "Done:", *(f"  ✓ {step.address}: {step.verb}" for step in report.done)]
+    if report.failed:
+        lines += ["", "Failed:"]
+        lines += [f"  ✗ {step.address}: {step.verb}: {text}" for step, text in report.failed]
+    if in_flight:
+        lines += ["", "In flight (sent; the outcome was not seen):"]
+        lines += [f"  … {step.address}: {step.verb}: {text}" for step, text in in_flight]
+    if report.skipped or not_started:
+        lines += ["", "Not started:"]
+        lines += [f"  ↷ {step.address}: {step.verb} (blocked by {by})" for step, by in report.skipped]
+        lines += [f"  · {step.address}: {step.verb}" for step in not_started]
+    lines += ["", "Run plan to see where things stand, then apply again: what is done is not repeated."]
     return "\n".join(lines) + "\n"

@@ -24,10 +24,39 @@ def test_invalid_manifest_lists_errors_then_warnings_and_exits_1(tmp_path: Path)
     assert result.exit_code == 1
     assert result.output.splitlines() == [
         f"{file}:3:27: project.p: unknown field 'nmae' (did you mean 'name'?)",
-        f"{file}:3:20: project.p: warning: team 'ghost' is not declared in the manifests; "
-        "it must already exist live",
+        "warning: 1 reference to 1 key the manifests do not declare (team 'ghost') must already exist "
+        "live: plan checks them against live state (validate --verbose lists each)",
         "Invalid: 1 error, 1 warning.",
     ]
+    verbose = validate(str(file), "--verbose")
+    assert verbose.output.splitlines()[1] == (
+        f"{file}:3:20: project.p: warning: team 'ghost' is not declared in the manifests; "
+        "it must already exist live"
+    )
+
+
+def test_undeclared_references_fold_into_one_line_and_typos_stay_listed(tmp_path: Path) -> None:
+    """A catalogue base model referenced by every deployment warns once, not once per use; a
+    reference close to a declared key (a typo?) is listed with its suggestion."""
+    entry = "  - {{key: p{}, team: ml-platfrom, models: [{{model: llama-3.1-8b-instruct}}]}}\n"
+    projects = "".join(entry.format(i) for i in range(50))
+    file = write(tmp_path, "m.yaml", f"version: 1\nteams: [{{key: ml-platform}}]\nprojects:\n{projects}")
+    result = validate(str(file))
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    typos = [line for line in lines if "(did you mean 'ml-platform'?)" in line]
+    assert len(typos) == 50 and typos[0].startswith(f"{file}:4:")
+    folded = [line for line in lines if "must already exist live: plan checks them" in line]
+    assert folded == [
+        "warning: 50 references to 1 key the manifests do not declare (model 'llama-3.1-8b-instruct') must "
+        "already exist live: plan checks them against live state (validate --verbose lists each)"
+    ]
+    assert lines[-1] == "Valid: 1 file, 101 resources (51 warnings)."
+    as_json = json.loads(validate(str(file), "--format", "json").output)
+    assert len(as_json["warnings"]) == 51
+    listed = json.loads(validate(str(file), "--format", "json", "--verbose").output)
+    assert len(listed["warnings"]) == 100
+    assert sum("llama-3.1-8b-instruct" in w["message"] for w in listed["warnings"]) == 50
 
 
 def test_json_format_is_one_document(tmp_path: Path) -> None:

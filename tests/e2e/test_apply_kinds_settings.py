@@ -98,3 +98,32 @@ def test_graph_draws_the_new_edges() -> None:
         f'"model.llama-3.1-8b-instruct" -> "{project}/model.llama-3.1-8b-instruct"',
     ):
         assert edge in result.stdout, edge
+
+
+def test_deleting_a_metric_the_settings_use_warns_in_every_format(cli: Cli, sdk: Any) -> None:
+    key = f"pm-{cli.sfx}"
+    cli.write(f"""\
+projects:
+  - key: {key}
+    metrics:
+      - {{key: resolved, kind: bool}}
+""")
+    cli.apply_ok()
+    widget = input_types.WidgetInput(
+        title="Resolved", metric="resolved", aggregation=MetricAggregation.AVERAGE,
+        unit=input_types.UnitConfigInput(symbol="%", position=UnitPosition.RIGHT),
+    )
+    hand.update_project(sdk, key, settings=input_types.ProjectSettingsInput(defaultMetric="resolved"),
+                        widgets=[widget])
+    cli.write(f"projects:\n  - key: {key}\n    prune: true\n    metrics: []\n")
+    warning = (
+        f"deleting metric resolved takes it from project {key}, which uses it as its default metric "
+        "and widget 'Resolved'"
+    )
+    assert warning in cli.plan("--allow-delete").stdout
+    document = json.loads(cli.plan("--allow-delete", "--format", "json").stdout)
+    [change] = [c for c in document["changes"] if c["address"] == f"project.{key}/metric.resolved"]
+    assert change["action"] == "delete" and any(warning in w for w in change["warnings"]), change
+    assert warning in cli.plan("--allow-delete", "--format", "markdown").stdout
+    cli.apply_ok("--allow-delete")
+    assert hand.project_settings(sdk, key)["settings"] == {"defaultMetric": None}  # the server cleared it

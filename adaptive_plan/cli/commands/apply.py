@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -23,6 +24,7 @@ from adaptive_plan.apply.staleness import (
     read_saved_plan,
 )
 from adaptive_plan.cli import output
+from adaptive_plan.cli.interrupt import EXIT_INTERRUPTED, interruptible
 from adaptive_plan.cli.options import connection_options, manifest_paths, no_color_option, var_options
 from adaptive_plan.cli.plan_options import plan_options
 from adaptive_plan.cli.session import Connection, Inputs, load, open_client, plan_against
@@ -100,11 +102,16 @@ class _Run:
         _confirm(self.auto_approve)
         tty = sys.stderr.isatty()
         printer = ProgressPrinter(sys.stderr, tty=tty, color=self.color and tty)
-        report = execute_plan(
-            plan, client, on_event=printer, parallelism=self.parallelism, wait_timeout=self.wait_timeout
-        )
+        cancel = threading.Event()
+        with interruptible(cancel, sys.stderr):
+            report = execute_plan(
+                plan, client, on_event=printer, parallelism=self.parallelism,
+                wait_timeout=self.wait_timeout, cancel=cancel,
+            )
         printer.close()
         click.echo(render_apply_report(report, color=self.color))
+        if report.interrupted:
+            sys.exit(EXIT_INTERRUPTED)
         if not report.ok:
             raise ApplyError(
                 "apply did not finish: fix the failures above and run apply again (it converges)"
