@@ -193,3 +193,11 @@ def test_no_color_runs_with_the_offline_commands(name: str) -> None:
     result = CliRunner().invoke(cli, [name, str(ROOT / "examples" / "quickstart"), "--no-color"])
     assert result.exit_code == 0, result.output
     assert "\x1b[" not in result.output
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    """``.ci/run`` runs, as its last line, exactly the command README.md gives for the tests."""
+    shown = re.search(r"Pass the tests:\s*\n+```bash\n(.+?)\n```", README)
+    assert shown is not None, "README.md: no fenced test command after 'Pass the tests:'"
+    ci_lines = [line for line in (ROOT / ".ci/run").read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert ci_lines[-1] == shown.group(1).strip()

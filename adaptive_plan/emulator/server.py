@@ -46,6 +46,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.stats.record()  # answered before the GraphQL app has loaded
             self._send(200, b'{"status": "ok"}', {"Content-Type": "application/json"})
             return
+        if self.server.stopped.is_set():  # a kept-alive connection outliving stop(): refuse, close
+            self.close_connection = True
+            self._send(503, b'{"error": "emulator stopped"}', {"Content-Type": "application/json"})
+            return
         from adaptive_plan.emulator.app import Request
 
         headers = {name.lower(): value for name, value in self.headers.items()}
@@ -73,6 +77,11 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Never print a handler's traceback: it lands in whatever stderr a test or CLI holds
+        (and could quote a request body). The client sees its connection close."""
+        return
+
     def __init__(
         self,
         address: tuple[str, int],
@@ -83,6 +92,7 @@ class _Server(ThreadingHTTPServer):
         ab_test_duration: float | None = None,
     ):
         self.stats, self.ready, self._app = stats, threading.Event(), None
+        self.stopped = threading.Event()
         super().__init__(address, _Handler)
         # The GraphQL app (graphql-core import, SDL parse) loads in the background: /health is instant.
         loader = threading.Thread(
@@ -121,6 +131,9 @@ class Emulator:
     _thread: threading.Thread
 
     def stop(self) -> None:
+        # Handler threads are daemons and keep-alive connections outlive shutdown(): flag them
+        # first, so a late request gets a 503 instead of reaching the closed store.
+        self._server.stopped.set()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
