@@ -197,7 +197,10 @@ class MetricKind(Kind):
         manifests declare it under ``metrics:`` without a grader naming it (the grader that made
         it was removed from the manifests): then it is this metric, matched, never created again.
         If that grader is pruned in the same plan, ``deleteGrader`` takes its metric along, so
-        the metric is created again *after* the grader's delete (a ref to the grader orders it)."""
+        the metric is created again *after* the grader's delete (a ref to the grader orders it).
+        Each live metric kept also records what its project's settings use it for
+        (``identity.used_as``), so deleting it can warn."""
+        uses = metric_uses(live)
         declared = {resource.address: resource for resource in desired}
         kept: list[Resource] = []
         for resource in live.of_kind(self.name):
@@ -214,6 +217,10 @@ class MetricKind(Kind):
                 declared[wanted.address] = replace(wanted, refs=(*wanted.refs, gone_with))
                 continue
             kept.append(resource)
+        kept = [
+            replace(r, identity={**r.identity, "used_as": uses[r.address]}) if r.address in uses else r
+            for r in kept
+        ]
         return [declared[resource.address] for resource in desired], kept
 
     def requires_replace(self, changes: Sequence[AttrChange]) -> bool:
@@ -246,15 +253,6 @@ class MetricKind(Kind):
                 f"update metric {key} in project {project}",
             ),
         )
-
-    def link(self, desired: Sequence[Resource], live: LiveState) -> tuple[list[Resource], list[Resource]]:
-        """Record on each live metric what its project's settings use it for (``identity.used_as``)."""
-        uses = metric_uses(live)
-        linked = [
-            replace(r, identity={**r.identity, "used_as": uses[r.address]}) if r.address in uses else r
-            for r in live.of_kind(self.name)
-        ]
-        return list(desired), linked
 
     def warnings(self, desired: Resource | None, actual: Resource | None) -> list[str]:
         if desired is not None or actual is None or not actual.identity.get("used_as"):
