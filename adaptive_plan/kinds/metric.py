@@ -208,7 +208,8 @@ class MetricKind(Kind):
                 kept.append(resource)
                 continue
             wanted = declared.get(resource.address)
-            if wanted is None:
+            if wanted is None:  # the grader's own (``unlisted``), still live for references
+                kept.append(resource)
                 continue
             grader = resource.identity["grader"]
             project = Address("project", resource.identity["project"])
