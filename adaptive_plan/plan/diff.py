@@ -158,10 +158,9 @@ def _replace(
     shown: tuple[AttrChange, ...],
     warnings: tuple[str, ...],
 ) -> DraftChange:
-    behaviour = kind.delete_behaviour
-    if not behaviour.possible:
-        instead = behaviour.note or "it cannot be deleted"
-        forcing = ", ".join(change.path for change in shown if not change.sensitive)
+    forcing = ", ".join(change.path for change in shown if not change.sensitive)
+    instead = _undeletable(kind)
+    if instead is not None:
         note = f"{forcing} can only change by a replacement, but {instead}: {keep_live_hint(shown)}"
         return DraftChange(
             address=wanted.address,
@@ -172,7 +171,6 @@ def _replace(
             attributes=shown,
             refusals=(note,),
         )
-    forcing = ", ".join(change.path for change in shown if not change.sensitive)
     return DraftChange(
         address=wanted.address,
         kind=kind,
@@ -210,8 +208,8 @@ def _undeclared(
 
 def _delete(kind: Kind, actual: Resource, why: str) -> DraftChange:
     behaviour = kind.delete_behaviour
-    if not behaviour.possible:
-        instead = behaviour.note or "it cannot be deleted"
+    instead = _undeletable(kind)
+    if instead is not None:
         note = f"{actual.address} is {why}, but {instead}; it is left in place"
         return DraftChange(
             address=actual.address,
@@ -234,6 +232,12 @@ def _delete(kind: Kind, actual: Resource, why: str) -> DraftChange:
         warnings=tuple(kind.warnings(None, actual)),
         withdraws_access=behaviour.withdraws_access,
     )
+
+
+def _undeletable(kind: Kind) -> str | None:
+    """What the kind says instead of a delete the API cannot make, or ``None`` when it can."""
+    behaviour = kind.delete_behaviour
+    return None if behaviour.possible else behaviour.note or "it cannot be deleted"
 
 
 def removal_steps(kind: Kind, actual: Resource) -> tuple[StepSpec, ...]:

@@ -44,7 +44,9 @@ def test_a_concurrency_limit_shrinks_the_window_and_far_fewer_are_refused(fresh,
     _hammer(fixed, 16, 200)
     adaptive = make_client(parallelism=16, retry=PATIENT)
     _hammer(adaptive, 16, 200)
-    assert adaptive.concurrency.low <= 4 < fixed.concurrency.low == 16
+    # only a window of 5 or more slots is refused (the limit is 4), and a refusal halves it, so the
+    # window comes down to about the limit: 4.03 when the refused window had grown to 8.06
+    assert adaptive.concurrency.low < 5 and fixed.concurrency.low == 16
     assert fixed.concurrency.throttled > 100, "at 16 in flight most first attempts are refused"
     assert adaptive.concurrency.throttled * 4 < fixed.concurrency.throttled
 

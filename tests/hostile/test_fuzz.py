@@ -273,20 +273,23 @@ class Mutator:
         _get(data, path)[self.rng.choice(["nmae", "kye", "__proto__", "", "ü", "key\n"])] = 1
         return data, f"unknown key at {path[:4]}"
 
+    def _some_filled(self, data: Any, container: type) -> tuple[Any, ...] | None:
+        """The path of a random non-empty ``container`` (dict or list) in ``data``, or ``None``."""
+        paths = [p for p in _paths(data) if isinstance(_get(data, p), container) and _get(data, p)]
+        return self.rng.choice(paths) if paths else None
+
     def drop_key(self, data: Any) -> tuple[Any, str]:
-        mappings = [p for p in _paths(data) if isinstance(_get(data, p), dict) and _get(data, p)]
-        if not mappings:
+        path = self._some_filled(data, dict)
+        if path is None:
             return data, "drop (nothing)"
-        path = self.rng.choice(mappings)
         target = _get(data, path)
         target.pop(self.rng.choice(list(target)))
         return data, f"drop key at {path[:4]}"
 
     def duplicate_item(self, data: Any) -> tuple[Any, str]:
-        lists = [p for p in _paths(data) if isinstance(_get(data, p), list) and _get(data, p)]
-        if not lists:
+        path = self._some_filled(data, list)
+        if path is None:
             return data, "duplicate (nothing)"
-        path = self.rng.choice(lists)
         items = _get(data, path)
         items.append(copy.deepcopy(self.rng.choice(items)))
         return data, f"duplicate item at {path[:4]}"

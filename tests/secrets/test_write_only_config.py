@@ -9,7 +9,7 @@ import json
 NOTE = "speculative_decoding is write-only (the API never returns it and has no field to record what was"
 
 
-def _deployment(cli, sfx: str, steps: int) -> str:
+def _deployment(cli, sfx: str, steps: int, *, online: bool = True) -> str:
     cli.write(
         f"""
         projects:
@@ -17,6 +17,7 @@ def _deployment(cli, sfx: str, steps: int) -> str:
             name: WO
             models:
               - model: llama-3.1-8b-instruct
+                online: {str(online).lower()}
                 speculative_decoding: {{num_draft_steps: {steps}}}
         """
     )
@@ -56,17 +57,7 @@ def test_speculative_decoding_is_shown_and_every_plan_says_it_is_not_compared(cl
 def test_another_change_sends_the_declared_value_and_says_so(cli, emu, sfx: str) -> None:
     _deployment(cli, sfx, 2)
     cli.apply_ok()
-    cli.write(
-        f"""
-        projects:
-          - key: wo-{sfx}
-            name: WO
-            models:
-              - model: llama-3.1-8b-instruct
-                online: false
-                speculative_decoding: {{num_draft_steps: 4}}
-        """
-    )
+    _deployment(cli, sfx, 4, online=False)
     plan = cli.plan()
     assert "~ online: true → false" in plan.stdout and '"num_draft_steps": 4' in plan.stdout, plan
     assert "this update sends the declared value" in plan.output, plan
