@@ -156,6 +156,20 @@ def _graphql_errors(body: Any) -> list | None:
 
 def graphql_data(response: httpx.Response, *, operation: str, scrub: Scrub, url: str) -> dict[str, Any]:
     """The ``data`` of a final GraphQL response, or the exception its failure maps to."""
+    body = graphql_body(response, operation=operation, scrub=scrub, url=url)
+    errors = _graphql_errors(body)
+    if errors:
+        raise error_from_graphql(errors, operation=operation, scrub=scrub)
+    data = body.get("data")
+    if not isinstance(data, dict):
+        raise e.ServerError("the response has no data", operation=operation)
+    return data
+
+
+def graphql_body(response: httpx.Response, *, operation: str, scrub: Scrub, url: str) -> dict[str, Any]:
+    """The JSON result (``data`` and ``errors``) of a final GraphQL response that reached the
+    GraphQL layer; an HTTP failure raises what it maps to. Callers read ``errors`` themselves
+    (a batch of calls has one outcome per call)."""
     if response.status_code == 404:
         raise e.ApiConfigError(
             f"no GraphQL endpoint at {url}{GRAPHQL_PATH} (HTTP 404); check --url / {ENV_URL}",
@@ -166,10 +180,4 @@ def graphql_data(response: httpx.Response, *, operation: str, scrub: Scrub, url:
     body = _json_or_none(response)
     if not isinstance(body, dict) or not ({"data", "errors"} & body.keys()):
         raise e.ServerError("the response is not a GraphQL JSON result", operation=operation)
-    errors = _graphql_errors(body)
-    if errors:
-        raise error_from_graphql(errors, operation=operation, scrub=scrub)
-    data = body.get("data")
-    if not isinstance(data, dict):
-        raise e.ServerError("the response has no data", operation=operation)
-    return data
+    return body

@@ -40,8 +40,9 @@ from typing import Any
 
 import httpx
 
+from adaptive_plan.api import batch
 from adaptive_plan.api import errors as e
-from adaptive_plan.api.classify import error_from_status, graphql_data
+from adaptive_plan.api.classify import error_from_graphql, error_from_status, graphql_body, graphql_data
 from adaptive_plan.api.concurrency import Concurrency
 from adaptive_plan.api.config import (
     DEFAULT_RETRY,
@@ -214,6 +215,39 @@ class AdaptiveClient:
         if response is None:
             return {PROBED: True}
         return graphql_data(response, operation=label, scrub=scrub, url=self.url)
+
+    def execute_batch(
+        self,
+        document: str,
+        calls: list[dict[str, Any]],
+        *,
+        idempotent: bool,
+        sensitive: Iterable[str],
+    ) -> list[dict[str, Any] | e.ApiError | None]:
+        """Run ``calls`` (each one's variables) of the mutation ``document`` in one request
+        (``batch.merge``) and return, per call, its ``data``, its ``ApiError``, or None when
+        the answer does not tell (see ``batch.split``: the caller runs those again alone).
+
+        An HTTP failure of the whole request (after retries; never retried when a call is not
+        idempotent and the outcome is unknown) raises, and then every call's outcome is unknown."""
+        merged, variables = batch.merge(document, calls)
+        name = batch.template(document).name  # type: ignore[union-attr]  # merge checked it
+        payload = {"query": merged, "operationName": name, "variables": variables}
+        scrub = Scrubber.for_request(self._api_key, None, [*sensitive, *self._hidden])
+
+        def build() -> httpx.Request:
+            return self._http.build_request("POST", GRAPHQL_PATH, json=payload)
+
+        response = self._send(build, name, idempotent=idempotent, probe=None, scrub=scrub)
+        assert response is not None  # no probe, so never "probed"
+        body = graphql_body(response, operation=name, scrub=scrub, url=self.url)
+        results: list[dict[str, Any] | e.ApiError | None] = []
+        for outcome in batch.split(document, len(calls), body):
+            if outcome.errors:
+                results.append(error_from_graphql(list(outcome.errors), operation=name, scrub=scrub))
+            else:
+                results.append(outcome.data)
+        return results
 
     # -- REST ------------------------------------------------------------------------------
 

@@ -1,7 +1,10 @@
 """``execute_plan``: run a plan's steps through the API client, in dependency order.
 
 The graph comes from the plan's steps alone (``Step.after``), walked with stdlib
-``graphlib.TopologicalSorter`` and a bounded ``ThreadPoolExecutor``. A failed step's
+``graphlib.TopologicalSorter`` and a bounded ``ThreadPoolExecutor``. When more steps are
+ready than there are request slots, calls of one mutation go together in one request
+(``batches.py``, ``api/batch.py``; ``batch_size=1`` sends each alone); a call whose outcome
+the batch's answer does not tell is run again alone, probing first when it creates. A failed step's
 dependants are skipped transitively (Terraform's ``upstreamFailed``), independent
 branches run to the end, and the report lists done / failed / skipped. When ``cancel`` is
 set (Ctrl-C), nothing more starts, waits for ONLINE stop at their next poll, the requests in
@@ -20,7 +23,9 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any
 
+from adaptive_plan.api.config import PROBED
 from adaptive_plan.api.errors import ApiError, NotFoundError
+from adaptive_plan.apply.batches import DEFAULT_BATCH_SIZE, Batcher
 from adaptive_plan.apply.chunked import upload_in_parts
 from adaptive_plan.apply.report import ApplyReport
 from adaptive_plan.apply.requests import Scrub, StepError, fill_outputs, read_uploads, resolve, set_at
@@ -41,6 +46,7 @@ def execute_plan(
     wait_timeout: float = 600,
     environ: Mapping[str, str] | None = None,
     cancel: threading.Event | None = None,
+    batch_size: int = DEFAULT_BATCH_SIZE,
 ) -> ApplyReport:
     """Apply every step of ``plan``; never raises for a failed step (see the report)."""
     steps = {step.id: step for step in plan.steps()}
@@ -50,38 +56,50 @@ def execute_plan(
     runner = _Runner(client, os.environ if environ is None else environ, wait_timeout, cancel)
     limit = max(1, parallelism)
     report = ApplyReport()
+    batcher = Batcher(steps, batch_size)
     blocked: dict[str, str] = {}  # step id -> the failed step it waits for
     ready: list[str] = []
-    running: dict[Future[str | None], tuple[Step, float]] = {}
+    running: dict[Future[list[Outcome]], tuple[list[Step], float]] = {}
+
+    def cause_of(step: Step) -> str | None:
+        return next((blocked[a] for a in step.after if a in blocked), None)
+
     with ThreadPoolExecutor(max_workers=limit, thread_name_prefix="apply") as pool:
         while sorter.is_active() and not cancel.is_set():
             ready = sorted([*ready, *sorter.get_ready()], key=position.__getitem__)
             while ready and len(running) < limit and not cancel.is_set():
                 step = steps[ready.pop(0)]
-                cause = next((blocked[a] for a in step.after if a in blocked), None)
+                cause = cause_of(step)
                 if cause is not None:
                     blocked[step.id] = cause
                     report.skipped.append((step, cause))
                     on_event(StepSkipped(step.id, step.address, step.verb, cause))
                     sorter.done(step.id)
                     continue
-                on_event(StepStarted(step.id, step.address, step.verb))
-                running[pool.submit(runner.run, step)] = (step, time.monotonic())
+                group = [step, *batcher.companions(step, ready, limit - len(running), _free_of(cause_of))]
+                for member in group:
+                    on_event(StepStarted(member.id, member.address, member.verb))
+                running[pool.submit(runner.run_group, group)] = (group, time.monotonic())
             if not running:
                 continue
             finished, _ = wait(running, timeout=0.25, return_when=FIRST_COMPLETED)
             for future in finished:
-                step, started = running.pop(future)
-                _record(step, started, future.result(), report, blocked, on_event)
-                sorter.done(step.id)
+                group, started = running.pop(future)
+                for step, outcome in zip(group, future.result(), strict=True):
+                    _record(step, started, outcome, report, blocked, on_event)
+                    sorter.done(step.id)
         if cancel.is_set():
             _wind_down(steps, running, report, blocked, on_event)
     return report
 
 
+def _free_of(cause_of: Callable[[Step], str | None]) -> Callable[[Step], bool]:
+    return lambda step: cause_of(step) is None
+
+
 def _wind_down(
     steps: Mapping[str, Step],
-    running: dict[Future[str | None], tuple[Step, float]],
+    running: dict[Future[list[Outcome]], tuple[list[Step], float]],
     report: ApplyReport,
     blocked: dict[str, str],
     on_event: Callable[[Event], None],
@@ -90,8 +108,9 @@ def _wind_down(
     list what never started."""
     report.interrupted = True
     for future in list(running):
-        step, started = running.pop(future)
-        _record(step, started, future.result(), report, blocked, on_event)
+        group, started = running.pop(future)
+        for step, outcome in zip(group, future.result(), strict=True):
+            _record(step, started, outcome, report, blocked, on_event)
     ended = (*report.failed, *report.skipped, *report.in_flight)
     seen = {s.id for s in report.done} | {s.id for s, _ in ended}
     report.not_started = [step for step in steps.values() if step.id not in seen]
@@ -131,6 +150,9 @@ class _Interrupted(Exception):
     by ``_Runner.run`` for a step whose request was sent but whose outcome was not seen."""
 
 
+Outcome = str | _Interrupted | None  # a step's failure message, interrupted, or None (done)
+
+
 class _Runner:
     """Runs one step in a worker thread; returns None when done, else the failure message."""
 
@@ -143,9 +165,38 @@ class _Runner:
         self.cancel = cancel
         self.outputs: dict[str, dict[str, Any]] = {}  # step id -> response data, for output_of()
 
-    def run(self, step: Step) -> str | _Interrupted | None:
+    def run_group(self, steps: list[Step]) -> list[Outcome]:
+        """Each step's outcome; several steps (calls of one mutation) go in one request."""
+        if len(steps) == 1:
+            return [self.run(steps[0])]
+        scrub = Scrub([step.variables for step in steps], self.environ)
+        try:
+            calls = [resolve(fill_outputs(step.variables, self.outputs), self.environ) for step in steps]
+            answers: list[Any] = self.client.execute_batch(
+                steps[0].document, calls,
+                idempotent=all(step.idempotent for step in steps), sensitive=scrub.secrets,
+            )
+        except (ApiError, StepError):  # the request failed as a whole: every outcome is unknown
+            answers = [None] * len(steps)
+        outcomes: list[Outcome] = []
+        for step, answer in zip(steps, answers, strict=True):
+            if isinstance(answer, dict):
+                self.outputs[step.id] = answer
+                outcomes.append(None)
+            elif isinstance(answer, NotFoundError) and step.absent_ok:
+                outcomes.append(None)
+            elif isinstance(answer, ApiError):
+                outcomes.append(scrub(str(answer)))
+            else:  # the answer did not say: alone, and a create is probed before it is re-sent
+                outcomes.append(self.run(step, probe_first=True))
+        return outcomes
+
+    def run(self, step: Step, *, probe_first: bool = False) -> Outcome:
         scrub = Scrub([step.variables, *(p.variables for p in (step.probe, step.poll) if p)], self.environ)
         try:
+            if probe_first and not step.idempotent and self._already_applied(step):
+                self.outputs[step.id] = {PROBED: True}
+                return None
             self._call(step, scrub)
         except _Interrupted as interrupted:
             return interrupted
@@ -158,6 +209,10 @@ class _Runner:
         except Exception as error:  # a worker must report, never take the walk down
             return scrub(f"unexpected {type(error).__name__}: {error}")
         return None
+
+    def _already_applied(self, step: Step) -> bool:
+        check = make_probe(self.client, step.probe, self.environ)
+        return check is not None and check()
 
     def _call(self, step: Step, scrub: Scrub) -> None:
         variables = resolve(fill_outputs(step.variables, self.outputs), self.environ)

@@ -156,6 +156,8 @@ class App:
         if errors:
             return json_response(200, {"data": None, "errors": [e.formatted for e in errors]})
         operation = get_operation_ast(document, operation_name)
+        if operation is not None:
+            self.stats.parsed(position, len(operation.selection_set.selections))
         is_mutation = operation is not None and operation.operation == OperationType.MUTATION
         with self.store.transaction():
             settle_campaigns(self.store, self.ab_test_duration)

@@ -10,14 +10,16 @@ from dataclasses import dataclass, field
 class Stats:
     """Counters for tests and benchmarks: every HTTP request and connection, GraphQL operation names in order
     and, at the same positions, the size in bytes of each GraphQL request body (``body_sizes``)
-    and of its answer (``answer_sizes``, 0 for a request not answered), and REST calls
-    (``METHOD /api/v1/path``, no query) in order (``rest``)."""
+    and of its answer (``answer_sizes``, 0 for a request not answered) and the number of root
+    fields it asked for (``root_fields``: more than one for a batch of calls, 0 until the document
+    parsed), and REST calls (``METHOD /api/v1/path``, no query) in order (``rest``)."""
 
     http_requests: int = 0
     connections: int = 0
     operations: list[str] = field(default_factory=list)
     body_sizes: list[int] = field(default_factory=list)
     answer_sizes: list[int] = field(default_factory=list)
+    root_fields: list[int] = field(default_factory=list)
     rest: list[str] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -31,6 +33,7 @@ class Stats:
             self.operations.append(operation)
             self.body_sizes.append(body_size)
             self.answer_sizes.append(0)
+            self.root_fields.append(0)
             return len(self.operations) - 1
 
     def connected(self) -> None:
@@ -42,6 +45,18 @@ class Stats:
         with self._lock:
             if 0 <= position < len(self.answer_sizes):
                 self.answer_sizes[position] = size
+
+    def parsed(self, position: int, root_fields: int) -> None:
+        with self._lock:
+            if 0 <= position < len(self.root_fields):
+                self.root_fields[position] = root_fields
+
+    def calls(self, operation: str, since: int = 0) -> int:
+        """Root fields asked for by the requests of ``operation`` from position ``since``: each call
+        of a batch counts once."""
+        with self._lock:
+            rows = zip(self.operations[since:], self.root_fields[since:], strict=True)
+            return sum(fields for name, fields in rows if name == operation)
 
     def sizes(self, operation: str) -> list[tuple[int, int]]:
         """(request body, answer) sizes in bytes of one operation's requests, in order."""
@@ -60,4 +75,5 @@ class Stats:
             self.operations.clear()
             self.body_sizes.clear()
             self.answer_sizes.clear()
+            self.root_fields.clear()
             self.rest.clear()

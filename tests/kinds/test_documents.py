@@ -17,6 +17,7 @@ import pytest
 from graphql.execution.values import get_variable_values
 
 import adaptive_plan.kinds
+from adaptive_plan.api import batch
 from adaptive_plan.kinds import KINDS, KINDS_BY_NAME
 from adaptive_plan.kinds import _grader_config as grader_config
 from adaptive_plan.kinds.base import Kind, Operation, StepSpec
@@ -180,6 +181,16 @@ def test_every_step_and_its_variables_validate(schema, kind_name: str) -> None:
         for extra in (step.probe, step.poll):
             if isinstance(extra, Poll):
                 _check(schema, extra.document, extra.variables)
+        if batch.template(step.document) is not None:  # as apply batches it: three calls in one
+            _check(schema, *batch.merge(step.document, [step.variables] * 3))
+
+
+def test_every_mutation_a_kind_declares_can_be_batched() -> None:
+    """Each mutation's document is one the batch can hold (no fragment spreads, no ``$`` in a
+    string), so apply never falls back to one request per call for a reason of form."""
+    mutations = [(name, op) for name, op in _operations() if str(op).lstrip().startswith("mutation")]
+    assert mutations
+    assert [name for name, op in mutations if batch.template(op) is None] == []
 
 
 @pytest.mark.parametrize(

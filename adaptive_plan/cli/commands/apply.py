@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from adaptive_plan.apply.batches import DEFAULT_BATCH_SIZE
 from adaptive_plan.apply.executor import execute_plan
 from adaptive_plan.apply.preflight import deletions, missing_secrets_message
 from adaptive_plan.apply.staleness import (
@@ -53,6 +54,11 @@ from adaptive_plan.render.text import render_plan_text
     "--parallelism", default=10, show_default=True, type=click.IntRange(1, 64), help="API calls in flight."
 )
 @click.option(
+    "--batch-size", default=DEFAULT_BATCH_SIZE, show_default=True, type=click.IntRange(1, 100),
+    help="Most calls of one mutation sent together in one request when more are ready than "
+    "--parallelism can send; 1 sends every call alone.",
+)
+@click.option(
     "--wait-timeout", default=600.0, show_default=True, type=click.FloatRange(0),
     help="Seconds to wait for a deployment to come ONLINE.",
 )
@@ -60,7 +66,7 @@ def command(
     paths: tuple[str, ...], var_files: tuple[str, ...], var_overrides: dict[str, str],
     url: str | None, api_key: str | None, local: bool, auto_approve: bool,
     targets: tuple[str, ...], replace: tuple[str, ...], allow_delete: bool,
-    parallelism: int, wait_timeout: float, no_color: bool,
+    parallelism: int, batch_size: int, wait_timeout: float, no_color: bool,
 ) -> None:
     """Plan the manifests in PATHS, then apply that plan in dependency order; or apply a plan
     saved with ``plan -o FILE`` exactly, if nothing it read has changed since.
@@ -72,7 +78,7 @@ def command(
         adaptive-plan apply plan.json --auto-approve
     """
     connection = Connection(url, api_key, local, parallelism)
-    run = _Run(auto_approve, parallelism, wait_timeout, output.use_color(no_color))
+    run = _Run(auto_approve, parallelism, batch_size, wait_timeout, output.use_color(no_color))
     saved_path = _saved_plan_path(paths)
     if saved_path is not None:
         _no_plan_inputs(var_files, var_overrides, targets, replace, allow_delete)
@@ -88,9 +94,12 @@ def command(
 class _Run:
     """Show the plan, check it, ask, execute it, report."""
 
-    def __init__(self, auto_approve: bool, parallelism: int, wait_timeout: float, color: bool) -> None:
+    def __init__(
+        self, auto_approve: bool, parallelism: int, batch_size: int, wait_timeout: float, color: bool
+    ) -> None:
         self.auto_approve = auto_approve
         self.parallelism = parallelism
+        self.batch_size = batch_size
         self.wait_timeout = wait_timeout
         self.color = color
 
@@ -106,7 +115,7 @@ class _Run:
         with interruptible(cancel, sys.stderr):
             report = execute_plan(
                 plan, client, on_event=printer, parallelism=self.parallelism,
-                wait_timeout=self.wait_timeout, cancel=cancel,
+                batch_size=self.batch_size, wait_timeout=self.wait_timeout, cancel=cancel,
             )
         printer.close()
         click.echo(render_apply_report(report, color=self.color))
