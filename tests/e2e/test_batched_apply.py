@@ -111,3 +111,25 @@ def test_a_failing_call_fails_only_its_own_step(cli: Cli, sdk: Any) -> None:
     assert _metric_keys(sdk, project, 6) == [f"m{i:02d}" for i in range(6)]
     assert mutations(cli.plan()) == []
     cli.assert_no_changes()
+
+
+def test_a_batch_stays_within_its_byte_budget(cli: Cli) -> None:
+    """Forty judge graders of 6 KB criteria each, all ready at once on one slot: the calls are
+    split so no request carries more than the budget (64 KB of variables), not 20 a request."""
+    key = f"big-{cli.sfx}"
+    criteria = "Be polite. " * 600
+    graders = "".join(
+        f"      - {{key: g{i:02d}, judge: {{model: llama-3.3-70b-instruct, criteria: '{criteria}'}}}}\n"
+        for i in range(40)
+    )
+    cli.write(f"projects:\n  - key: {key}\n    graders:\n{graders}")
+    before = len(cli.emu.stats.operations)
+    run = cli.apply_ok("--parallelism", "1")
+    sizes = [body for body, _answer in cli.emu.stats.sizes("CreateGrader")]
+    rows = zip(cli.emu.stats.operations[before:], cli.emu.stats.root_fields[before:], strict=True)
+    calls = [fields for name, fields in rows if name == "CreateGrader"]
+    assert sum(calls) == 40 and max(calls) > 1, calls  # batched, and every grader sent once
+    assert max(sizes) < 80 * 1024, sizes
+    assert len(sizes) >= 40 * 6000 // (64 * 1024)
+    assert "Apply complete" in run.stdout
+    cli.assert_no_changes()
