@@ -3,8 +3,10 @@ adaptive (AIMD) concurrency window versus a fixed one.
 
 1. The curve: for each parallelism (1 4 10 32 64), a fresh emulator with 20 ms of latency,
    ``adaptive-plan apply --auto-approve --parallelism P`` of the same generated estate
-   (``_generate.py``), then ``plan`` (must say *No changes*). Reported: wall time, requests
-   and the connections the client opened (a pool smaller than the parallelism reconnects).
+   (``_generate.py``), then ``plan`` (must say *No changes*); once with the default
+   ``--batch-size`` (20) and once with ``--batch-size 1`` (every call alone). Reported: wall
+   time, requests and the connections the client opened (a pool smaller than the parallelism
+   reconnects).
 2. Throttling: the emulator answers 429 (``Retry-After: 1``) beyond ``--limit`` requests in
    flight (``Faults.max_in_flight``), and then, separately, to a random ``--throttle-rate``
    share of requests. The same apply through the library (``_apply_fixed.py``) with the
@@ -37,13 +39,16 @@ from adaptive_plan.emulator.server import run_emulator
 def curve(root: Path, size: int, latency_ms: float, levels: list[int]) -> list[list[str]]:
     rows = []
     for level in levels:
-        with run_emulator(faults=Faults(latency_ms=latency_ms)) as emulator:
-            argv = cli("apply", root, emulator, "--auto-approve", "--parallelism", str(level))
-            run = expect(measure(argv, emulator), f"apply --parallelism {level}", says="Apply complete")
-            expect(measure(cli("plan", root, emulator), emulator), f"plan after --parallelism {level}",
-                   says=NO_CHANGES)
-        rows.append([str(level), f"{run.wall:.2f}", str(run.requests), str(run.connections),
-                     f"{size / run.wall:.0f}"])
+        row = [str(level)]
+        for batch in ("20", "1"):  # the default, and every call alone
+            with run_emulator(faults=Faults(latency_ms=latency_ms)) as emulator:
+                options = ("--parallelism", str(level), "--batch-size", batch)
+                what = f"apply {' '.join(options)}"
+                run = expect(measure(cli("apply", root, emulator, "--auto-approve", *options), emulator),
+                             what, says="Apply complete")
+                expect(measure(cli("plan", root, emulator), emulator), f"plan after {what}", says=NO_CHANGES)
+            row += [f"{run.wall:.2f}", str(run.requests), str(run.connections), f"{size / run.wall:.0f}"]
+        rows.append(row)
     return rows
 
 
@@ -97,7 +102,9 @@ def main() -> None:
                        f"{args.throttle_rate:.0%} at random", 32)
     print(f"before: {before}\nafter:  {load_line()}\nPython {sys.version.split()[0]}")
     print(f"cold apply of {args.size:,} resources, {args.latency_ms:g} ms latency per request")
-    print(markdown_table(["--parallelism", "wall s", "requests", "connections", "resources/s"], rows))
+    each = ["wall s", "requests", "connections", "resources/s"]
+    columns = ["--parallelism", *each, *(f"{name}, --batch-size 1" for name in each)]
+    print(markdown_table(columns, rows))
     print()
     print("429 with Retry-After: 1")
     columns = ["server", "window", "ceiling", "wall s", "requests", "throttled", "outcome"]

@@ -6,8 +6,9 @@ For each size N: write the manifest tree (``_generate.py``), start an emulator w
 latency per request, and run as subprocesses (so wall time and peak memory are the CLI's own):
 
 1. ``plan`` on the empty instance: must plan exactly N creates;
-2. ``apply --auto-approve`` (default ``--parallelism 10``): must exit 0 (and, first, on a
-   fresh emulator, the same at ``--parallelism --wide``, 32: "apply wide");
+2. ``apply --auto-approve`` (default ``--parallelism 10``, ``--batch-size 20``): must exit 0
+   (and, first, each on a fresh emulator, the same with ``--batch-size 1``, every call alone:
+   "apply unbatched", and at ``--parallelism --wide``, 32: "apply wide");
 3. ``plan`` again, the converged re-plan: must say *No changes*;
 4. ``plan`` after editing 1% of the resources (a metric description in N/100 projects): must
    plan exactly that many updates;
@@ -50,7 +51,10 @@ from adaptive_plan.emulator.faults import Faults
 from adaptive_plan.emulator.resolvers import build_schema
 from adaptive_plan.emulator.server import Emulator, run_emulator
 
-RUNS = ("plan", "apply", "apply_wide", "replan", "changed", "export", "sdk_list", "adopt", "sdk_get")
+RUNS = (
+    "plan", "apply", "apply_unbatched", "apply_wide", "replan", "changed", "export",
+    "sdk_list", "adopt", "sdk_get",
+)
 
 
 @dataclass
@@ -75,11 +79,14 @@ def bench(size: int, root: Path, latency_ms: float, repeat: int, with_sdk: bool,
     """Measure one size (see the module docstring); raises ``BenchmarkFailed`` on a wrong result."""
     layout = write_tree(size, root)
     row = Row(size)
+    variants = {"apply_unbatched": ("--batch-size", "1")}
     if wide:
+        variants["apply_wide"] = ("--parallelism", str(wide))
+    for name, options in variants.items():
         with run_emulator(faults=Faults(latency_ms=latency_ms)) as emulator:
-            argv = cli("apply", root, emulator, "--auto-approve", "--parallelism", str(wide))
-            row.runs["apply_wide"] = expect(measure(argv, emulator), f"N={size} apply --parallelism {wide}",
-                                            says="Apply complete")
+            argv = cli("apply", root, emulator, "--auto-approve", *options)
+            row.runs[name] = expect(measure(argv, emulator), f"N={size} apply {' '.join(options)}",
+                                    says="Apply complete")
     with run_emulator(faults=Faults(latency_ms=latency_ms)) as emulator:
         row.runs["plan"] = expect(
             best_of(repeat, cli("plan", root, emulator), emulator), f"N={size} plan", summary=(size, 0, 0)
@@ -122,18 +129,18 @@ def _sdk(size: int, root: Path, latency_ms: float, style: str, *, adopt: bool) -
 
 
 COLUMNS = [
-    "N", "plan s", "apply s", "apply wide s", "re-plan s", "1% plan s", "export s", "largest request KB",
-    "SDK list s", "SDK get s", "apply vs list", "apply vs get", "wide vs list",
+    "N", "plan s", "apply s", "apply unbatched s", "apply wide s", "re-plan s", "1% plan s", "export s",
+    "largest request KB", "SDK list s", "SDK get s", "apply vs list", "apply vs get", "unbatched vs list",
 ]
 
 
 def table(rows: list[Row]) -> str:
     return markdown_table(COLUMNS, [
         [
-            f"{row.size:,}", row.wall("plan"), row.wall("apply"), row.wall("apply_wide"), row.wall("replan"),
-            row.wall("changed"), row.wall("export"), f"{row.largest_body / 1024:.1f}", row.wall("sdk_list"),
-            row.wall("sdk_get"), row.speedup("sdk_list"), row.speedup("sdk_get"),
-            row.speedup("sdk_list", "apply_wide"),
+            f"{row.size:,}", row.wall("plan"), row.wall("apply"), row.wall("apply_unbatched"),
+            row.wall("apply_wide"), row.wall("replan"), row.wall("changed"), row.wall("export"),
+            f"{row.largest_body / 1024:.1f}", row.wall("sdk_list"), row.wall("sdk_get"),
+            row.speedup("sdk_list"), row.speedup("sdk_get"), row.speedup("sdk_list", "apply_unbatched"),
         ]
         for row in rows
     ])

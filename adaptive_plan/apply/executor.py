@@ -76,7 +76,8 @@ def execute_plan(
                     on_event(StepSkipped(step.id, step.address, step.verb, cause))
                     sorter.done(step.id)
                     continue
-                group = [step, *batcher.companions(step, ready, limit - len(running), _free_of(cause_of))]
+                free = _window(client, limit) - len(running)
+                group = [step, *batcher.companions(step, ready, free, _free_of(cause_of))]
                 for member in group:
                     on_event(StepStarted(member.id, member.address, member.verb))
                 running[pool.submit(runner.run_group, group)] = (group, time.monotonic())
@@ -91,6 +92,13 @@ def execute_plan(
         if cancel.is_set():
             _wind_down(steps, running, report, blocked, on_event)
     return report
+
+
+def _window(client: Any, limit: int) -> int:
+    """Requests the client lets into flight now: its adaptive window (smaller after the server
+    refused some), at most ``limit``. Fewer slots means fuller batches: fewer requests."""
+    window = getattr(getattr(client, "concurrency", None), "window", limit)
+    return max(1, min(limit, int(window)))
 
 
 def _free_of(cause_of: Callable[[Step], str | None]) -> Callable[[Step], bool]:
