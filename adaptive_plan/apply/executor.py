@@ -195,6 +195,8 @@ class _Runner:
                 outcomes.append(None)
             elif isinstance(answer, ApiError):
                 outcomes.append(scrub(str(answer)))
+            elif self.cancel.is_set():  # sent, outcome unknown, and nothing more may start
+                outcomes.append(_Interrupted("sent in a batch whose answer did not tell; interrupted"))
             else:  # the answer did not say: alone, and a create is probed before it is re-sent
                 outcomes.append(self.run(step, probe_first=True))
         return outcomes
