@@ -1,0 +1,473 @@
+"""Every kind, tested the same way (issue 10, "Done when"): after ``apply``, ``plan`` is empty.
+
+For each kind an object is made out of band with the official SDK, ``export`` adopts it (the
+first plan is empty), and then, through the real CLI against a fresh emulator:
+
+- (a) one field is changed in the exported manifest: apply, the plan is empty, the SDK reads the
+  new value;
+- (b) the SDK changes that field back out of band: ``drift`` and ``plan`` show exactly that one
+  change, apply restores it, the plan is empty;
+- (d) ``--replace ADDR``: apply converges and nothing else changes;
+- (c) the entry leaves the manifest: without ``prune`` it is unmanaged (or, for a kind nobody
+  lists, nothing); with ``prune: true`` the plan deletes it (``--allow-delete``), says it cannot,
+  or removes access; apply converges; declared again, it converges back.
+
+Each test has its own emulator (``own``), so top-level ``prune: true`` sees only its objects.
+Combinations (two changes to one object, a parent and a child in one plan) are at the end.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from _e2e import Cli, mutations
+
+from tests import sdk_hand as hand
+
+JUDGE = "llama-3.3-70b-instruct"
+BASE = "qwen3-8b"
+OTHER = "llama-3.1-8b-instruct"
+ROWS = '{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello"}]}\n'
+
+
+@dataclass
+class Ctx:
+    """One test's names and hands: the SDK, the suffix, the project its child objects live in."""
+
+    sdk: Any
+    sfx: str
+    tmp: Path
+    project: str = ""
+    notes: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return f"k-{self.sfx}"
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """How one kind is made, found in the export, edited, changed by hand and read back.
+
+    ``section``: the manifest list holding the entry (under ``projects[0]`` when ``child``).
+    ``ident``: the entry field naming it. ``edit`` changes one field of the entry; ``landed(ctx)``
+    is True when the SDK reads the edited value. ``hand`` changes it back out of band.
+    ``removal``: ``delete`` (unmanaged, pruned), ``cannot`` (unmanaged; prune says it cannot
+    delete), ``never`` (nobody lists it: removing the entry stops managing it), ``access``
+    (removing it from the declared list withdraws it, no flag needed).
+    """
+
+    kind: str
+    section: str
+    child: bool
+    address: Callable[[Ctx], str]
+    make: Callable[[Ctx], None]
+    ident: str
+    name: Callable[[Ctx], str]
+    edit: Callable[[dict[str, Any], Ctx], None]
+    landed: Callable[[Ctx], bool]
+    hand: Callable[[Ctx], None] | None
+    removal: str
+    export: tuple[str, ...] = ()
+    env: dict[str, str] = field(default_factory=dict)
+
+
+# ----------------------------------------------------------------------------- reading back
+def _role_perms(ctx: Ctx) -> set[str]:
+    return set(next(r for r in ctx.sdk.roles.list() if r.key == ctx.key).permissions)
+
+
+def _user(ctx: Ctx) -> Any:
+    return next(u for u in ctx.sdk.users.list() if u.email == f"{ctx.key}@x.example")
+
+
+def _share_role(ctx: Ctx) -> str | None:
+    shares = {s.team.key: s.role.key for s in ctx.sdk.projects.get(ctx.project).shares}
+    return shares.get(ctx.key)
+
+
+def _grader(ctx: Ctx) -> Any:
+    return ctx.sdk.graders.get(grader_key=ctx.key, project=ctx.project)
+
+
+def _metric(ctx: Ctx) -> Any:
+    return ctx.sdk.feedback.get_key(project=ctx.project, feedback_key=ctx.key)
+
+
+def _recipe(ctx: Ctx) -> Any:
+    return ctx.sdk.recipes.get(recipe_key=ctx.key, project=ctx.project)
+
+
+def _remote_env(ctx: Ctx) -> Any:
+    envs = ctx.sdk._gql_client.list_remote_envs().remote_envs
+    return next((env for env in envs if env.key == ctx.key), None)
+
+
+def _pool_size(ctx: Ctx) -> set[int]:
+    from adaptive_sdk.graphql_client.custom_fields import ComputePoolFields, HarmonyGroupFields
+    from adaptive_sdk.graphql_client.custom_queries import Query
+
+    pools = Query.compute_pools().fields(
+        ComputePoolFields.key, ComputePoolFields.harmony_groups().fields(HarmonyGroupFields.inference_partition_size)
+    )
+    listed = ctx.sdk._gql_client.query(pools, operation_name="ListPoolSizes")["computePools"]
+    pool = next(p for p in listed if p["key"] == ctx.notes["pool"])
+    return {group["inferencePartitionSize"] for group in pool["harmonyGroups"]}
+
+
+def _service_name(ctx: Ctx) -> str | None:
+    return hand.service(ctx.sdk, ctx.project, BASE)["name"]
+
+
+# ----------------------------------------------------------------------------- making
+def _project(ctx: Ctx) -> None:
+    ctx.sdk.projects.create(key=ctx.project, name="Sweep", description="made by hand")
+
+
+def _make_user(ctx: Ctx) -> None:
+    ctx.sdk.teams.create(key=f"t-{ctx.sfx}", name="Team")
+    ctx.sdk.users.create(email=f"{ctx.key}@x.example", name="Ana", teams_with_role=[(f"t-{ctx.sfx}", "read-only")])
+
+
+def _make_model(ctx: Ctx) -> None:
+    ctx.sdk.models.add_external(name=ctx.key, external_model_id="gpt-4o", api_key="sk-hand", provider="open_ai")
+
+
+def _make_deployment(ctx: Ctx) -> None:
+    _project(ctx)
+    ctx.sdk.models.attach(model=BASE, project=ctx.project, wait=True)
+
+
+def _make_settings(ctx: Ctx) -> None:
+    from adaptive_sdk.graphql_client.input_types import EmojiInput, ProjectMetadataInput
+
+    _project(ctx)
+    ctx.sdk.feedback.register_key(project=ctx.project, key=ctx.key, kind="bool")
+    hand.update_project(ctx.sdk, ctx.project, metadata=ProjectMetadataInput(emoji=EmojiInput(native="🎧")))
+
+
+def _make_share(ctx: Ctx) -> None:
+    _project(ctx)
+    ctx.sdk.teams.create(key=ctx.key, name="Guests")
+    ctx.sdk.projects.share(project=ctx.project, team=ctx.key, role="read-only")
+
+
+def _make_grader(ctx: Ctx) -> None:
+    _project(ctx)
+    ctx.sdk.graders.create.binary_judge(key=ctx.key, criteria="Polite?", judge_model=JUDGE, project=ctx.project)
+
+
+def _make_metric(ctx: Ctx) -> None:
+    _project(ctx)
+    ctx.sdk.feedback.register_key(project=ctx.project, key=ctx.key, kind="bool", description="by hand")
+
+
+def _make_recipe(ctx: Ctx) -> None:
+    _project(ctx)
+    code = ctx.tmp / "code"
+    code.mkdir()
+    (code / "main.py").write_text("print('train')\n")
+    ctx.sdk.recipes.upload(path=str(code), recipe_key=ctx.key, name="Train", project=ctx.project)
+
+
+def _make_dataset(ctx: Ctx) -> None:
+    _project(ctx)
+    rows = ctx.tmp / "rows.jsonl"
+    rows.write_text(ROWS)
+    ctx.sdk.datasets.upload(file_path=str(rows), dataset_key=ctx.key, name="Rows", project=ctx.project)
+
+
+def _add_remote_env(ctx: Ctx, description: str) -> None:
+    from adaptive_sdk.graphql_client.input_types import RemoteEnvCreate
+
+    made = RemoteEnvCreate(url="https://env.example/v1", key=ctx.key, name="Env", description=description)
+    ctx.sdk._gql_client.add_remote_env(made)
+
+
+def _make_tool_provider(ctx: Ctx) -> None:
+    _project(ctx)
+    hand.create_tool_provider(ctx.sdk, ctx.project, ctx.key, "https://tools.example/v1", name="Tools")
+
+
+def _make_pool(ctx: Ctx) -> None:
+    pool = ctx.sdk.compute_pools.list()[0].key
+    ctx.notes["pool"] = pool
+    ctx.sdk.compute_pools.resize_inference_partition(compute_pool_key=pool, size=2)
+
+
+def _make_ab_test(ctx: Ctx) -> None:
+    _project(ctx)
+    ctx.sdk.feedback.register_key(project=ctx.project, key="won", kind="bool")
+    ctx.sdk.models.attach(model=BASE, project=ctx.project, wait=True)
+    ctx.sdk.models.attach(model=OTHER, project=ctx.project, wait=True)
+    ctx.sdk.ab_tests.create(ab_test_key=ctx.key, feedback_key="won", models=[BASE, OTHER], project=ctx.project)
+
+
+def _set(name: str, value: Any) -> Callable[[dict[str, Any], Ctx], None]:
+    def edit(entry: dict[str, Any], ctx: Ctx) -> None:
+        entry[name] = value
+
+    return edit
+
+
+def _child(kind: str) -> Callable[[Ctx], str]:
+    segment = {"deployment": "model", "project_settings": "settings"}.get(kind, kind)
+    return lambda ctx: f"project.{ctx.project}/{segment}.{ctx.key}"
+
+
+SWEEPS = [
+    Sweep(
+        "role", "roles", False, lambda c: f"role.{c.key}",
+        lambda c: c.sdk.roles.create(key=c.key, permissions=["project:read"], name="Reader"),
+        "key", lambda c: c.key,
+        _set("permissions", ["grader:read", "project:read"]),
+        lambda c: _role_perms(c) == {"project:read", "grader:read"},
+        lambda c: hand.update_role(c.sdk, c.key, permissions=["project:read"]),
+        "cannot", ("--kind", "role"),
+    ),
+    Sweep(
+        "user", "users", False, lambda c: f"user.{c.key}@x.example", _make_user,
+        "email", lambda c: f"{c.key}@x.example",
+        _set("name", "Ana Bell"), lambda c: _user(c).name == "Ana Bell",
+        lambda c: hand.update_user(c.sdk, f"{c.key}@x.example", name="Ana"),
+        "delete", ("--kind", "user", "--kind", "team"),
+    ),
+    Sweep(
+        "model", "models", False, lambda c: f"model.{c.key}", _make_model,
+        "key", lambda c: c.key,
+        _set("published", True), lambda c: hand.model_flags(c.sdk, c.key)["isPublished"] is True,
+        lambda c: hand.set_model_flags(c.sdk, c.key, published=False),
+        "never", ("--kind", "model"), {"K_{SFX}_API_KEY": "sk-env"},
+    ),
+    Sweep(
+        "project", "projects", False, lambda c: f"project.{c.project}", _project,
+        "key", lambda c: c.project,
+        _set("description", "edited"), lambda c: c.sdk.projects.get(c.project).description == "edited",
+        lambda c: hand.update_project(c.sdk, c.project, description="made by hand"),
+        "archive", ("--kind", "project"),
+    ),
+    Sweep(
+        "deployment", "models", True, lambda c: f"project.{c.project}/model.{BASE}", _make_deployment,
+        "model", lambda c: BASE,
+        _set("name", "Served"), lambda c: _service_name(c) == "Served",
+        lambda c: hand.update_service(c.sdk, c.project, BASE, name="by hand"),
+        "delete",
+    ),
+    Sweep(
+        "project_settings", "settings", True, lambda c: f"project.{c.project}/settings.project", _make_settings,
+        "", lambda c: "",
+        _set("emoji", "🚀"), lambda c: hand.project_settings(c.sdk, c.project)["metadata"]["emoji"]["native"] == "🚀",
+        lambda c: hand.update_project_emoji(c.sdk, c.project, "🎧"),
+        "never",
+    ),
+    Sweep(
+        "share", "shares", True, lambda c: f"project.{c.project}/share.{c.key}", _make_share,
+        "team", lambda c: c.key,
+        _set("role", "editor"), lambda c: _share_role(c) == "editor",
+        lambda c: c.sdk.projects.share(project=c.project, team=c.key, role="read-only"),
+        "access",
+    ),
+    Sweep(
+        "grader", "graders", True, _child("grader"), _make_grader,
+        "key", lambda c: c.key,
+        _set("name", "Polite judge"), lambda c: _grader(c).name == "Polite judge",
+        lambda c: hand.update_grader(c.sdk, c.project, c.key, name="by hand"),
+        "delete",
+    ),
+    Sweep(
+        "metric", "metrics", True, _child("metric"), _make_metric,
+        "key", lambda c: c.key,
+        _set("description", "edited"), lambda c: _metric(c).description == "edited",
+        lambda c: hand.update_metric(c.sdk, c.project, c.key, description="by hand"),
+        "delete",
+    ),
+    Sweep(
+        "recipe", "recipes", True, _child("recipe"), _make_recipe,
+        "key", lambda c: c.key,
+        _set("description", "edited"), lambda c: _recipe(c).description == "edited",
+        lambda c: c.sdk.recipes.update(recipe_key=c.key, description="by hand", project=c.project),
+        "delete",
+    ),
+    Sweep(
+        "dataset", "datasets", True, _child("dataset"), _make_dataset,
+        "key", lambda c: c.key,
+        _set("name", "Renamed rows"), lambda c: c.sdk.datasets.get(key=c.key, project=c.project).name == "Renamed rows",
+        None,  # no update in the API: a changed name is a replace, tested by the edit itself
+        "delete", ("--kind", "dataset", "--kind", "project"),
+    ),
+    Sweep(
+        "remote_env", "remote_envs", False, lambda c: f"remote_env.{c.key}",
+        lambda c: _add_remote_env(c, "by hand"),
+        "key", lambda c: c.key,
+        _set("description", "edited"), lambda c: _remote_env(c).description == "edited",
+        None,  # no update in the API (remove + add), covered by the edit's replace
+        "delete", ("--kind", "remote_env"),
+    ),
+    Sweep(
+        "tool_provider", "tool_providers", True, _child("tool_provider"), _make_tool_provider,
+        "key", lambda c: c.key,
+        _set("uri", "https://tools.example/v2"),
+        lambda c: hand.tool_provider(c.sdk, c.project, c.key)["uri"] == "https://tools.example/v2",
+        lambda c: hand.update_tool_provider(c.sdk, c.project, c.key, uri="https://tools.example/v1"),
+        "delete",
+    ),
+    Sweep(
+        "compute_pool", "compute_pools", False, lambda c: f"compute_pool.{c.notes['pool']}", _make_pool,
+        "key", lambda c: c.notes["pool"],
+        _set("inference_partition_size", 1), lambda c: _pool_size(c) == {1},
+        lambda c: c.sdk.compute_pools.resize_inference_partition(compute_pool_key=c.notes["pool"], size=2),
+        "never", ("--kind", "compute_pool"),
+    ),
+]
+
+
+# ----------------------------------------------------------------------------- the harness
+def _plan(cli: Cli, *args: str) -> tuple[dict[str, tuple[str, list[str]]], list[str]]:
+    """(address -> (action, changed paths) of every change that does something, unmanaged)."""
+    run = cli.plan("--format", "json", *args)
+    assert run.exit_code == 0, run
+    document = json.loads(run.stdout)
+    doing = {
+        change["address"]: (change["action"], sorted(a["path"] for a in change["attributes"]))
+        for change in document["changes"]
+        if change["action"] != "no-op"
+    }
+    return doing, document["unmanaged"]
+
+
+def _adopt(cli: Cli, sweep: Sweep, ctx: Ctx) -> dict[str, Any]:
+    """Export what the SDK made, keep this test's entry (and its project), write it."""
+    args = sweep.export or ("--project", ctx.project)
+    result = cli.export("--out", str(cli.dir), "--force", *args)
+    assert result.exit_code == 0, result.output
+    document = yaml.safe_load((cli.dir / "manifest.yaml").read_text())
+    if not sweep.child and sweep.section != "projects":
+        document[sweep.section] = [e for e in document[sweep.section] if _ident(e, sweep) == sweep.name(ctx)]
+    return document
+
+
+def _ident(entry: dict[str, Any], sweep: Sweep) -> Any:
+    return entry.get(sweep.ident)
+
+
+def _holder(document: dict[str, Any], sweep: Sweep, ctx: Ctx) -> dict[str, Any]:
+    """The mapping whose ``section`` holds the entry: the document or the project's entry."""
+    if not sweep.child:
+        return document
+    return next(p for p in document["projects"] if p["key"] == ctx.project)
+
+
+def _entry(document: dict[str, Any], sweep: Sweep, ctx: Ctx) -> dict[str, Any]:
+    held = _holder(document, sweep, ctx)[sweep.section]
+    if isinstance(held, dict):
+        return held
+    return next(e for e in held if _ident(e, sweep) == sweep.name(ctx))
+
+
+class _Dumper(yaml.SafeDumper):
+    """Templates stay double-quoted: Jinja renders before YAML parses, so ``''`` would break them."""
+
+
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style='"' if "{{" in value else None)
+
+
+_Dumper.add_representer(str, _text)
+
+
+def _write(cli: Cli, document: dict[str, Any]) -> None:
+    text = yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True)
+    (cli.dir / "manifest.yaml").write_text(text)
+
+
+def _without(document: dict[str, Any], sweep: Sweep, ctx: Ctx) -> dict[str, Any]:
+    """A copy of the document without the entry (a single mapping section: without the section)."""
+    copy = json.loads(json.dumps(document))
+    holder = _holder(copy, sweep, ctx)
+    if isinstance(holder[sweep.section], dict):
+        del holder[sweep.section]
+    else:
+        holder[sweep.section] = [e for e in holder[sweep.section] if _ident(e, sweep) != sweep.name(ctx)]
+    return copy
+
+
+def _pruning(document: dict[str, Any], sweep: Sweep, ctx: Ctx) -> dict[str, Any]:
+    copy = json.loads(json.dumps(document))
+    _holder(copy, sweep, ctx).__setitem__("prune", True) if sweep.child else copy.__setitem__("prune", True)
+    return copy
+
+
+@pytest.mark.parametrize("sweep", SWEEPS, ids=[s.kind for s in SWEEPS])
+def test_kind_adopts_edits_restores_replaces_and_leaves(own: tuple[Cli, Any], tmp_path: Path, sweep: Sweep) -> None:
+    cli, sdk = own
+    ctx = Ctx(sdk=sdk, sfx=cli.sfx, tmp=tmp_path, project=f"p-{cli.sfx}")
+    cli.env.update({name.replace("{SFX}", cli.sfx.upper()): value for name, value in sweep.env.items()})
+    sweep.make(ctx)
+    address = sweep.address(ctx)
+    document = _adopt(cli, sweep, ctx)
+    _write(cli, document)
+    cli.assert_no_changes()
+
+    # (a) one field changed in the manifest lands, and the plan is empty afterwards
+    sweep.edit(_entry(document, sweep, ctx), ctx)
+    _write(cli, document)
+    doing, _ = _plan(cli, "--allow-delete")
+    assert list(doing) == [address], doing
+    cli.apply_ok("--allow-delete")
+    cli.assert_no_changes()
+    assert sweep.landed(ctx)
+
+    # (b) the SDK changes it back: drift and plan show exactly that; apply restores it
+    if sweep.hand is not None:
+        sweep.hand(ctx)
+        drifted = cli.run("drift", str(cli.dir), "--no-color")
+        assert drifted.exit_code == 2 and address in drifted.stdout, drifted
+        doing, _ = _plan(cli)
+        assert list(doing) == [address] and doing[address][0] == "update", doing
+        cli.apply_ok()
+        cli.assert_no_changes()
+        assert sweep.landed(ctx)
+
+    # (d) --replace re-sends write-only values (if any) and converges, nothing else lost
+    replaced = cli.apply("--replace", address)
+    assert replaced.exit_code == 0 and replaced.exception is None, replaced
+    assert not [op for op in mutations(replaced) if op.startswith(("Delete", "Remove"))], replaced
+    cli.assert_no_changes()
+    assert sweep.landed(ctx)
+
+    # (c) removed from the manifest, without then with prune; declared again
+    _leave(cli, sweep, ctx, document, address)
+    _write(cli, _pruning(document, sweep, ctx))
+    applied = cli.apply("--allow-delete")
+    assert applied.exit_code == 0 and applied.exception is None, applied
+    cli.assert_no_changes()
+    assert sweep.landed(ctx), applied
+
+
+def _leave(cli: Cli, sweep: Sweep, ctx: Ctx, document: dict[str, Any], address: str) -> None:
+    _write(cli, _without(document, sweep, ctx))
+    doing, unmanaged = _plan(cli)
+    if sweep.removal in ("delete", "cannot", "archive"):
+        assert doing == {} and address in unmanaged, (doing, unmanaged)
+    elif sweep.removal == "never":
+        assert doing == {} and address not in unmanaged, (doing, unmanaged)
+    else:  # access: the declared list no longer has it
+        assert doing == {address: ("delete", ["role"])}, doing
+    _write(cli, _pruning(_without(document, sweep, ctx), sweep, ctx))
+    doing, unmanaged = _plan(cli, "--allow-delete")
+    if sweep.removal in ("delete", "archive", "access"):
+        assert doing.get(address, ("",))[0] == "delete", doing
+        assert set(doing) == {address}, doing
+        applied = cli.apply_ok() if sweep.removal == "access" else cli.apply_ok("--allow-delete")
+        assert mutations(applied), applied
+    elif sweep.removal == "cannot":
+        run = cli.plan("--allow-delete")
+        assert "cannot" in run.stdout, run
+        assert address not in doing or doing[address][0] != "delete", doing
+    cli.assert_no_changes()
