@@ -471,3 +471,172 @@ def _leave(cli: Cli, sweep: Sweep, ctx: Ctx, document: dict[str, Any], address: 
         assert "cannot" in run.stdout, run
         assert address not in doing or doing[address][0] != "delete", doing
     cli.assert_no_changes()
+
+
+# ----------------------------------------------------------------------------- teams and AB tests
+def test_team_adopts_and_prune_says_it_cannot_delete(own: tuple[Cli, Any]) -> None:
+    cli, sdk = own
+    sdk.teams.create(key=f"t-{cli.sfx}", name="Team")
+    sweep = Sweep("team", "teams", False, lambda c: f"team.t-{c.sfx}", lambda c: None, "key",
+                  lambda c: f"t-{c.sfx}", _set("name", "x"), lambda c: True, None, "cannot", ("--kind", "team"))
+    ctx = Ctx(sdk=sdk, sfx=cli.sfx, tmp=cli.dir)
+    document = _adopt(cli, sweep, ctx)
+    _write(cli, document)
+    cli.assert_no_changes()
+    assert cli.apply("--replace", f"team.t-{cli.sfx}").exit_code == 0
+    _leave(cli, sweep, ctx, document, f"team.t-{cli.sfx}")
+    _write(cli, _pruning(document, sweep, ctx))
+    cli.assert_no_changes()
+
+
+def test_ab_test_adopts_and_prune_cancels_it(own: tuple[Cli, Any], tmp_path: Path) -> None:
+    cli, sdk = own
+    ctx = Ctx(sdk=sdk, sfx=cli.sfx, tmp=tmp_path, project=f"p-{cli.sfx}")
+    _make_ab_test(ctx)
+    address = f"project.{ctx.project}/ab_test.{ctx.key}"
+    sweep = Sweep("ab_test", "ab_tests", True, lambda c: address, lambda c: None, "key", lambda c: c.key,
+                  _set("name", "x"), lambda c: True, None, "delete")
+    document = _adopt(cli, sweep, ctx)
+    _write(cli, document)
+    cli.assert_no_changes()
+    assert cli.apply("--replace", address).exit_code == 0
+    cli.assert_no_changes()
+    _leave(cli, sweep, ctx, document, address)
+    assert sdk.ab_tests.get(ctx.key).status.value == "CANCELLED"
+
+
+# ----------------------------------------------------------------------------- combinations
+@dataclass(frozen=True)
+class Combo:
+    """Several manifest changes in one plan (one object, or a parent and its child)."""
+
+    name: str
+    make: Callable[[Ctx], None]
+    edit: Callable[[dict[str, Any], Ctx], None]
+    landed: Callable[[Ctx], bool]
+    changes: Callable[[Ctx], set[str]]
+
+
+def _proj(document: dict[str, Any], ctx: Ctx) -> dict[str, Any]:
+    return next(p for p in document["projects"] if p["key"] == ctx.project)
+
+
+def _in(document: dict[str, Any], ctx: Ctx, section: str, ident: str = "key", value: str = "") -> dict[str, Any]:
+    return next(e for e in _proj(document, ctx)[section] if e[ident] == (value or ctx.key))
+
+
+def _edit_service(document: dict[str, Any], ctx: Ctx) -> None:
+    entry = _in(document, ctx, "models", "model", BASE)
+    entry.update(name="Served", online=False)
+
+
+def _edit_grader(document: dict[str, Any], ctx: Ctx) -> None:
+    entry = _in(document, ctx, "graders")
+    entry["name"] = "Polite judge"
+    entry["judge"]["criteria"] = "Very polite?"
+
+
+def _edit_metric(document: dict[str, Any], ctx: Ctx) -> None:
+    _in(document, ctx, "metrics").update(name="Renamed", description="edited", scoring="lower_is_better")
+
+
+def _edit_recipe(document: dict[str, Any], ctx: Ctx) -> None:
+    _in(document, ctx, "recipes").update(description="edited", labels={"owner": "ml"}, name="Trained")
+
+
+def _edit_project_and_metric(document: dict[str, Any], ctx: Ctx) -> None:
+    _proj(document, ctx).update(name="Renamed project", description="edited")
+    _in(document, ctx, "metrics")["description"] = "edited"
+
+
+def _edit_project_and_new_children(document: dict[str, Any], ctx: Ctx) -> None:
+    project = _proj(document, ctx)
+    project["description"] = "edited"
+    project.setdefault("tool_providers", []).append({"key": "t2", "uri": "https://t2.example"})
+    project["settings"] = {"default_metric": ctx.key, "emoji": "🚀"}
+    entry = _in(document, ctx, "models", "model", BASE)
+    entry["tool_providers"] = [ctx.key, "t2"]
+
+
+def _edit_settings_two(document: dict[str, Any], ctx: Ctx) -> None:
+    settings = _proj(document, ctx)["settings"]
+    settings.update(image_key="img.png", default_metric=ctx.key)
+    settings["widgets"] = [
+        {"title": "Rate", "metric": ctx.key, "aggregation": "average", "unit": {"symbol": "%", "position": "right"}}
+    ]
+
+
+def _edit_model_and_deployment(document: dict[str, Any], ctx: Ctx) -> None:
+    model = next(m for m in document["models"] if m["key"] == ctx.key)
+    model.update(published=True, stable=True)
+    _in(document, ctx, "models", "model", BASE)["default"] = False  # the default moves to the new one
+    _proj(document, ctx)["models"].append({"model": ctx.key, "default": True})
+
+
+def _make_service_and_tools(ctx: Ctx) -> None:
+    _make_tool_provider(ctx)
+    ctx.sdk.feedback.register_key(project=ctx.project, key=ctx.key, kind="bool")
+    ctx.sdk.models.attach(model=BASE, project=ctx.project, wait=True)
+
+
+def _make_model_and_project(ctx: Ctx) -> None:
+    _make_model(ctx)
+    _make_deployment(ctx)
+
+
+def _project_state(ctx: Ctx) -> tuple[str, str]:
+    got = ctx.sdk.projects.get(ctx.project)
+    return got.name, got.description
+
+
+def _service_flags(ctx: Ctx) -> Any:
+    return next(s for s in ctx.sdk.projects.get(ctx.project).model_services if s.model.key == ctx.key)
+
+
+COMBOS = [
+    Combo("deployment-name-and-online", _make_deployment, _edit_service,
+          lambda c: _service_name(c) == "Served",
+          lambda c: {f"project.{c.project}/model.{BASE}"}),
+    Combo("grader-name-and-criteria", _make_grader, _edit_grader,
+          lambda c: _grader(c).name == "Polite judge" and _grader(c).grader_config.judge_criteria == "Very polite?",
+          lambda c: {f"project.{c.project}/grader.{c.key}"}),
+    Combo("metric-three-fields", _make_metric, _edit_metric,
+          lambda c: (_metric(c).name, _metric(c).description) == ("Renamed", "edited"),
+          lambda c: {f"project.{c.project}/metric.{c.key}"}),
+    Combo("recipe-three-fields", _make_recipe, _edit_recipe,
+          lambda c: (_recipe(c).description, _recipe(c).name) == ("edited", "Trained"),
+          lambda c: {f"project.{c.project}/recipe.{c.key}"}),
+    Combo("project-and-metric", _make_metric, _edit_project_and_metric,
+          lambda c: _project_state(c) == ("Renamed project", "edited") and _metric(c).description == "edited",
+          lambda c: {f"project.{c.project}", f"project.{c.project}/metric.{c.key}"}),
+    Combo("project-settings-tools-and-service", _make_service_and_tools, _edit_project_and_new_children,
+          lambda c: sorted(t["key"] for t in hand.service(c.sdk, c.project, BASE)["toolProviders"]) == sorted([c.key, "t2"]),
+          lambda c: {f"project.{c.project}", f"project.{c.project}/tool_provider.t2",
+                     f"project.{c.project}/settings.project", f"project.{c.project}/model.{BASE}"}),
+    Combo("settings-three-fields", _make_settings, _edit_settings_two,
+          lambda c: hand.project_settings(c.sdk, c.project)["metadata"] == {"emoji": {"native": "🎧"}, "imageKey": "img.png"},
+          lambda c: {f"project.{c.project}/settings.project"}),
+    Combo("model-and-its-deployment", _make_model_and_project, _edit_model_and_deployment,
+          lambda c: hand.model_flags(c.sdk, c.key)["isPublished"] and _service_flags(c).is_default,
+          lambda c: {f"model.{c.key}", f"project.{c.project}/model.{c.key}", f"project.{c.project}/model.{BASE}"}),
+]
+
+
+@pytest.mark.parametrize("combo", COMBOS, ids=[c.name for c in COMBOS])
+def test_changes_in_one_plan_converge(own: tuple[Cli, Any], tmp_path: Path, combo: Combo) -> None:
+    cli, sdk = own
+    ctx = Ctx(sdk=sdk, sfx=cli.sfx, tmp=tmp_path, project=f"p-{cli.sfx}")
+    cli.env[f"K_{cli.sfx.upper()}_API_KEY"] = "sk-env"
+    combo.make(ctx)
+    result = cli.export("--out", str(cli.dir), "--force")
+    assert result.exit_code == 0, result.output
+    document = yaml.safe_load((cli.dir / "manifest.yaml").read_text())
+    _write(cli, document)
+    cli.assert_no_changes()
+    combo.edit(document, ctx)
+    _write(cli, document)
+    doing, _ = _plan(cli)
+    assert set(doing) == combo.changes(ctx), doing
+    cli.apply_ok()
+    cli.assert_no_changes()
+    assert combo.landed(ctx)
