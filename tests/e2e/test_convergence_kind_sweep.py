@@ -639,4 +639,140 @@ def test_changes_in_one_plan_converge(own: tuple[Cli, Any], tmp_path: Path, comb
     assert set(doing) == combo.changes(ctx), doing
     cli.apply_ok()
     cli.assert_no_changes()
-    assert combo.landed(ctx)
+    assert combo.landed(ctx), combo.name
+
+
+# ----------------------------------------------------------------------------- out-of-band changes
+def _hand(action: Callable[[Ctx], None]) -> Callable[[dict[str, Any], Ctx], None]:
+    return lambda document, ctx: action(ctx)
+
+
+def _image_by_hand(ctx: Ctx) -> None:
+    from adaptive_sdk.graphql_client.input_types import EmojiInput, ProjectMetadataInput
+
+    metadata = ProjectMetadataInput(emoji=EmojiInput(native="🐢"), imageKey="hand.png")
+    hand.update_project(ctx.sdk, ctx.project, metadata=metadata)
+
+
+def _two_services(ctx: Ctx) -> None:
+    _make_deployment(ctx)
+    ctx.sdk.models.attach(model=OTHER, project=ctx.project, wait=True)
+
+
+def _pool_placement(ctx: Ctx) -> None:
+    from adaptive_sdk.graphql_client.input_types import ModelPlacementInput
+
+    pool = ctx.sdk.compute_pools.list()[0].key
+    ctx.notes["pool"] = pool
+    placement = ModelPlacementInput(computePools=[pool], maxTtftMs=500)
+    ctx.sdk.models.update(model=BASE, project=ctx.project, placement=placement)
+
+
+def _ttft(ctx: Ctx) -> int:
+    from adaptive_sdk.graphql_client import custom_fields as f
+    from adaptive_sdk.graphql_client.custom_queries import Query
+
+    placement = f.ModelServiceFields.placement().fields(f.ModelPlacementOutputFields.max_ttft_ms)
+    field = Query.project(ctx.project).fields(f.ProjectFields.model_service(BASE).fields(placement))
+    read = ctx.sdk._gql_client.query(field, operation_name="DescribePlacement")
+    return read["project"]["modelService"]["placement"]["maxTtftMs"]
+
+
+def _make_offline(ctx: Ctx) -> None:
+    _make_deployment(ctx)
+    ctx.sdk.models.update(model=BASE, project=ctx.project, desired_online=False)
+
+
+def _make_placed(ctx: Ctx) -> None:
+    _make_deployment(ctx)
+    _pool_placement(ctx)
+
+
+def _make_bound(ctx: Ctx) -> None:
+    _make_tool_provider(ctx)
+    ctx.sdk.models.attach(model=BASE, project=ctx.project, wait=True)
+    hand.update_service(ctx.sdk, ctx.project, BASE, toolProviders=[ctx.key])
+
+
+def _make_sized_model(ctx: Ctx) -> None:
+    _make_deployment(ctx)
+    ctx.sdk.models.update_compute_config(model=BASE, compute_config={"tp": 2, "max_seq_len": 4096})
+
+
+def _compute(ctx: Ctx) -> Any:
+    return ctx.sdk.models.get(BASE).compute_config
+
+
+HANDS = [
+    Combo("settings-image-and-emoji-by-hand", _make_settings, _hand(_image_by_hand),
+          lambda c: hand.project_settings(c.sdk, c.project)["metadata"] == {"emoji": {"native": "🎧"}, "imageKey": "hand.png"},
+          lambda c: {f"project.{c.project}/settings.project"}),
+    Combo("default-moved-by-hand", _two_services,
+          _hand(lambda c: c.sdk.models.update(model=OTHER, project=c.project, is_default=True)),
+          lambda c: next(s for s in c.sdk.projects.get(c.project).model_services if s.is_default).model.key == BASE,
+          lambda c: {f"project.{c.project}/model.{BASE}"}),  # the server moves it off the other
+    Combo("service-put-online-by-hand", _make_offline,
+          _hand(lambda c: c.sdk.models.update(model=BASE, project=c.project, desired_online=True)),
+          lambda c: _service_flags_of(c, BASE).desired_online is False,
+          lambda c: {f"project.{c.project}/model.{BASE}"}),
+    Combo("placement-changed-by-hand", _make_placed,
+          _hand(lambda c: c.sdk.models.update(model=BASE, project=c.project, placement={"computePools": [c.notes["pool"]],
+                                                                                        "maxTtftMs": 900})),
+          lambda c: _ttft(c) == 500,
+          lambda c: {f"project.{c.project}/model.{BASE}"}),
+    Combo("tool-provider-deleted-by-hand", _make_bound,
+          _hand(lambda c: (hand.update_service(c.sdk, c.project, BASE, toolProviders=[]),
+                           hand.delete_tool_provider(c.sdk, c.project, c.key))),
+          lambda c: [t["key"] for t in hand.service(c.sdk, c.project, BASE)["toolProviders"]] == [c.key],
+          lambda c: {f"project.{c.project}/model.{BASE}", f"project.{c.project}/tool_provider.{c.key}"}),
+    Combo("compute-config-changed-by-hand", _make_sized_model,
+          _hand(lambda c: c.sdk.models.update_compute_config(model=BASE, compute_config={"tp": 1})),
+          lambda c: (_compute(c).tp, _compute(c).max_seq_len) == (2, 4096),
+          lambda c: {f"model.{BASE}"}),
+    Combo("share-removed-by-hand", _make_share,
+          _hand(lambda c: c.sdk.projects.unshare(project=c.project, team=c.key)),
+          lambda c: _share_role(c) == "read-only",
+          lambda c: {f"project.{c.project}/share.{c.key}"}),
+    Combo("dataset-deleted-by-hand", _make_dataset,
+          _hand(lambda c: c.sdk.datasets.delete(key=c.key, project=c.project)),
+          lambda c: c.sdk.datasets.get(key=c.key, project=c.project).name == "Rows",
+          lambda c: {f"project.{c.project}/dataset.{c.key}"}),
+    Combo("user-left-team-by-hand", _make_user,
+          _hand(lambda c: c.sdk.users.remove_from_team(email=f"{c.key}@x.example", team=f"t-{c.sfx}")),
+          lambda c: [(m.team.key, m.role.key) for m in _user(c).teams] == [(f"t-{c.sfx}", "read-only")],
+          lambda c: {f"user.{c.key}@x.example"}),
+    Combo("metric-renamed-and-rescored-by-hand", _make_metric,
+          _hand(lambda c: hand.update_metric(c.sdk, c.project, c.key, name="by hand", description="",
+                                             scoring_type="LOWER_IS_BETTER")),
+          lambda c: _metric(c).description == "by hand",  # name and scoring were left undeclared
+          lambda c: {f"project.{c.project}/metric.{c.key}"}),
+]
+
+
+EVERY_KIND = tuple(
+    arg
+    for kind in ("team", "role", "user", "model", "project", "project_settings", "share", "tool_provider",
+                 "deployment", "metric", "grader", "recipe", "dataset", "remote_env", "compute_pool")
+    for arg in ("--kind", kind)
+)
+
+
+def _service_flags_of(ctx: Ctx, model: str) -> Any:
+    return next(s for s in ctx.sdk.projects.get(ctx.project).model_services if s.model.key == model)
+
+
+@pytest.mark.parametrize("combo", HANDS, ids=[c.name for c in HANDS])
+def test_out_of_band_changes_show_exactly_and_converge(own: tuple[Cli, Any], tmp_path: Path, combo: Combo) -> None:
+    cli, sdk = own
+    ctx = Ctx(sdk=sdk, sfx=cli.sfx, tmp=tmp_path, project=f"p-{cli.sfx}")
+    combo.make(ctx)
+    result = cli.export("--out", str(cli.dir), "--force", *EVERY_KIND)
+    assert result.exit_code == 0, result.output
+    _write(cli, yaml.safe_load((cli.dir / "manifest.yaml").read_text()))
+    cli.assert_no_changes()
+    combo.edit({}, ctx)
+    doing, _ = _plan(cli)
+    assert set(doing) == combo.changes(ctx), doing
+    cli.apply_ok()
+    cli.assert_no_changes()
+    assert combo.landed(ctx), combo.name
