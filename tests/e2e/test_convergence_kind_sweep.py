@@ -776,3 +776,89 @@ def test_out_of_band_changes_show_exactly_and_converge(own: tuple[Cli, Any], tmp
     cli.apply_ok()
     cli.assert_no_changes()
     assert combo.landed(ctx), combo.name
+
+
+# ----------------------------------------------------------------------------- partial declarations
+def _make_examples_grader(ctx: Ctx) -> None:
+    _project(ctx)
+    example = {"input": [{"role": "user", "content": "Hi"}], "output": "Hello!", "passes": True}
+    ctx.sdk.graders.create.binary_judge(key=ctx.key, criteria="Polite?", judge_model=JUDGE, examples=[example],
+                                        project=ctx.project)
+
+
+def _drop_examples_rename(document: dict[str, Any], ctx: Ctx) -> None:
+    entry = _in(document, ctx, "graders")
+    entry["judge"].pop("examples", None)
+    entry["name"] = "Renamed"
+
+
+def _make_labelled_recipe(ctx: Ctx) -> None:
+    _make_recipe(ctx)
+    ctx.sdk.recipes.update(recipe_key=ctx.key, labels=[("owner", "ops")], project=ctx.project)
+
+
+def _drop_labels_describe(document: dict[str, Any], ctx: Ctx) -> None:
+    entry = _in(document, ctx, "recipes")
+    entry.pop("labels", None)
+    entry["description"] = "edited"
+    code = cli_dir(document) / entry["path"]
+    (code if code.is_file() else code / "main.py").write_text("print('train v2')\n")
+
+
+def cli_dir(document: dict[str, Any]) -> Path:
+    return Path(document["__dir__"])
+
+
+def _drop_ttft_move_pool(document: dict[str, Any], ctx: Ctx) -> None:
+    entry = _in(document, ctx, "models", "model", BASE)
+    pools = [p.key for p in ctx.sdk.compute_pools.list()]
+    entry["placement"] = {"compute_pools": [pools[1]]}
+
+
+def _drop_emoji_set_image(document: dict[str, Any], ctx: Ctx) -> None:
+    _proj(document, ctx)["settings"] = {"image_key": "img.png"}
+
+
+def _compute_only_seq(document: dict[str, Any], ctx: Ctx) -> None:
+    model = next(m for m in document["models"] if m["key"] == BASE)
+    model["compute_config"] = {"max_seq_len": 8192}
+
+
+PARTIAL = [
+    Combo("grader-examples-undeclared-kept-on-rename", _make_examples_grader, _drop_examples_rename,
+          lambda c: _grader(c).name == "Renamed" and len(_grader(c).grader_config.examples) == 1,
+          lambda c: {f"project.{c.project}/grader.{c.key}"}),
+    Combo("recipe-labels-undeclared-kept-on-upload", _make_labelled_recipe, _drop_labels_describe,
+          lambda c: _recipe(c).description == "edited" and _recipe(c).labels and
+          {label.key: label.value for label in _recipe(c).labels}.get("owner") == "ops",
+          lambda c: {f"project.{c.project}/recipe.{c.key}"}),
+    # a declared placement is the whole placement: the plan shows `- placement.max_ttft_ms: 500`
+    Combo("placement-declared-whole-on-pool-move", _make_placed, _drop_ttft_move_pool,
+          lambda c: _ttft(c) is None,
+          lambda c: {f"project.{c.project}/model.{BASE}"}),
+    Combo("settings-emoji-undeclared-kept-on-image", _make_settings, _drop_emoji_set_image,
+          lambda c: hand.project_settings(c.sdk, c.project)["metadata"] == {"emoji": {"native": "🎧"}, "imageKey": "img.png"},
+          lambda c: {f"project.{c.project}/settings.project"}),
+    Combo("compute-config-undeclared-kept", _make_sized_model, _compute_only_seq,
+          lambda c: (_compute(c).tp, _compute(c).max_seq_len) == (2, 8192),
+          lambda c: {f"model.{BASE}"}),
+]
+
+
+@pytest.mark.parametrize("combo", PARTIAL, ids=[c.name for c in PARTIAL])
+def test_an_update_keeps_what_the_manifest_leaves_undeclared(own: tuple[Cli, Any], tmp_path: Path, combo: Combo) -> None:
+    cli, sdk = own
+    ctx = Ctx(sdk=sdk, sfx=cli.sfx, tmp=tmp_path, project=f"p-{cli.sfx}")
+    combo.make(ctx)
+    result = cli.export("--out", str(cli.dir), "--force")
+    assert result.exit_code == 0, result.output
+    document = yaml.safe_load((cli.dir / "manifest.yaml").read_text())
+    _write(cli, document)
+    cli.assert_no_changes()
+    combo.edit({**document, "__dir__": str(cli.dir)}, ctx)
+    _write(cli, document)
+    doing, _ = _plan(cli)
+    assert set(doing) == combo.changes(ctx), doing
+    cli.apply_ok()
+    cli.assert_no_changes()
+    assert combo.landed(ctx), combo.name
