@@ -173,5 +173,7 @@ def update_project_emoji(sdk: Any, project: str, emoji: str) -> dict:
 
 def model_flags(sdk: Any, model: str) -> dict:
     """A model's ``isPublished`` / ``isStable``."""
-    field = Query.model(model).fields(fields.ModelFields.key, fields.ModelFields.is_published, fields.ModelFields.is_stable)
+    field = Query.model(model).fields(
+        fields.ModelFields.key, fields.ModelFields.is_published, fields.ModelFields.is_stable
+    )
     return _query(sdk, field, "DescribeModelFlags")["model"]

@@ -114,7 +114,8 @@ def _pool_size(ctx: Ctx) -> set[int]:
     from adaptive_sdk.graphql_client.custom_queries import Query
 
     pools = Query.compute_pools().fields(
-        ComputePoolFields.key, ComputePoolFields.harmony_groups().fields(HarmonyGroupFields.inference_partition_size)
+        ComputePoolFields.key,
+        ComputePoolFields.harmony_groups().fields(HarmonyGroupFields.inference_partition_size),
     )
     listed = ctx.sdk._gql_client.query(pools, operation_name="ListPoolSizes")["computePools"]
     pool = next(p for p in listed if p["key"] == ctx.notes["pool"])
@@ -132,11 +133,15 @@ def _project(ctx: Ctx) -> None:
 
 def _make_user(ctx: Ctx) -> None:
     ctx.sdk.teams.create(key=f"t-{ctx.sfx}", name="Team")
-    ctx.sdk.users.create(email=f"{ctx.key}@x.example", name="Ana", teams_with_role=[(f"t-{ctx.sfx}", "read-only")])
+    ctx.sdk.users.create(
+        email=f"{ctx.key}@x.example", name="Ana", teams_with_role=[(f"t-{ctx.sfx}", "read-only")]
+    )
 
 
 def _make_model(ctx: Ctx) -> None:
-    ctx.sdk.models.add_external(name=ctx.key, external_model_id="gpt-4o", api_key="sk-hand", provider="open_ai")
+    ctx.sdk.models.add_external(
+        name=ctx.key, external_model_id="gpt-4o", api_key="sk-hand", provider="open_ai"
+    )
 
 
 def _make_deployment(ctx: Ctx) -> None:
@@ -160,7 +165,9 @@ def _make_share(ctx: Ctx) -> None:
 
 def _make_grader(ctx: Ctx) -> None:
     _project(ctx)
-    ctx.sdk.graders.create.binary_judge(key=ctx.key, criteria="Polite?", judge_model=JUDGE, project=ctx.project)
+    ctx.sdk.graders.create.binary_judge(
+        key=ctx.key, criteria="Polite?", judge_model=JUDGE, project=ctx.project
+    )
 
 
 def _make_metric(ctx: Ctx) -> None:
@@ -206,7 +213,9 @@ def _make_ab_test(ctx: Ctx) -> None:
     ctx.sdk.feedback.register_key(project=ctx.project, key="won", kind="bool")
     ctx.sdk.models.attach(model=BASE, project=ctx.project, wait=True)
     ctx.sdk.models.attach(model=OTHER, project=ctx.project, wait=True)
-    ctx.sdk.ab_tests.create(ab_test_key=ctx.key, feedback_key="won", models=[BASE, OTHER], project=ctx.project)
+    ctx.sdk.ab_tests.create(
+        ab_test_key=ctx.key, feedback_key="won", models=[BASE, OTHER], project=ctx.project
+    )
 
 
 def _set(name: str, value: Any) -> Callable[[dict[str, Any], Ctx], None]:
@@ -223,106 +232,194 @@ def _child(kind: str) -> Callable[[Ctx], str]:
 
 SWEEPS = [
     Sweep(
-        "role", "roles", False, lambda c: f"role.{c.key}",
+        "role",
+        "roles",
+        False,
+        lambda c: f"role.{c.key}",
         lambda c: c.sdk.roles.create(key=c.key, permissions=["project:read"], name="Reader"),
-        "key", lambda c: c.key,
+        "key",
+        lambda c: c.key,
         _set("permissions", ["grader:read", "project:read"]),
         lambda c: _role_perms(c) == {"project:read", "grader:read"},
         lambda c: hand.update_role(c.sdk, c.key, permissions=["project:read"]),
-        "cannot", ("--kind", "role"),
+        "cannot",
+        ("--kind", "role"),
     ),
     Sweep(
-        "user", "users", False, lambda c: f"user.{c.key}@x.example", _make_user,
-        "email", lambda c: f"{c.key}@x.example",
-        _set("name", "Ana Bell"), lambda c: _user(c).name == "Ana Bell",
+        "user",
+        "users",
+        False,
+        lambda c: f"user.{c.key}@x.example",
+        _make_user,
+        "email",
+        lambda c: f"{c.key}@x.example",
+        _set("name", "Ana Bell"),
+        lambda c: _user(c).name == "Ana Bell",
         lambda c: hand.update_user(c.sdk, f"{c.key}@x.example", name="Ana"),
-        "delete", ("--kind", "user", "--kind", "team"),
+        "delete",
+        ("--kind", "user", "--kind", "team"),
     ),
     Sweep(
-        "model", "models", False, lambda c: f"model.{c.key}", _make_model,
-        "key", lambda c: c.key,
-        _set("published", True), lambda c: hand.model_flags(c.sdk, c.key)["isPublished"] is True,
+        "model",
+        "models",
+        False,
+        lambda c: f"model.{c.key}",
+        _make_model,
+        "key",
+        lambda c: c.key,
+        _set("published", True),
+        lambda c: hand.model_flags(c.sdk, c.key)["isPublished"] is True,
         lambda c: hand.set_model_flags(c.sdk, c.key, published=False),
-        "never", ("--kind", "model"), {"K_{SFX}_API_KEY": "sk-env"},
+        "never",
+        ("--kind", "model"),
+        {"K_{SFX}_API_KEY": "sk-env"},
     ),
     Sweep(
-        "project", "projects", False, lambda c: f"project.{c.project}", _project,
-        "key", lambda c: c.project,
-        _set("description", "edited"), lambda c: c.sdk.projects.get(c.project).description == "edited",
+        "project",
+        "projects",
+        False,
+        lambda c: f"project.{c.project}",
+        _project,
+        "key",
+        lambda c: c.project,
+        _set("description", "edited"),
+        lambda c: c.sdk.projects.get(c.project).description == "edited",
         lambda c: hand.update_project(c.sdk, c.project, description="made by hand"),
-        "archive", ("--kind", "project"),
+        "archive",
+        ("--kind", "project"),
     ),
     Sweep(
-        "deployment", "models", True, lambda c: f"project.{c.project}/model.{BASE}", _make_deployment,
-        "model", lambda c: BASE,
-        _set("name", "Served"), lambda c: _service_name(c) == "Served",
+        "deployment",
+        "models",
+        True,
+        lambda c: f"project.{c.project}/model.{BASE}",
+        _make_deployment,
+        "model",
+        lambda c: BASE,
+        _set("name", "Served"),
+        lambda c: _service_name(c) == "Served",
         lambda c: hand.update_service(c.sdk, c.project, BASE, name="by hand"),
         "delete",
     ),
     Sweep(
-        "project_settings", "settings", True, lambda c: f"project.{c.project}/settings.project", _make_settings,
-        "", lambda c: "",
-        _set("emoji", "🚀"), lambda c: hand.project_settings(c.sdk, c.project)["metadata"]["emoji"]["native"] == "🚀",
+        "project_settings",
+        "settings",
+        True,
+        lambda c: f"project.{c.project}/settings.project",
+        _make_settings,
+        "",
+        lambda c: "",
+        _set("emoji", "🚀"),
+        lambda c: hand.project_settings(c.sdk, c.project)["metadata"]["emoji"]["native"] == "🚀",
         lambda c: hand.update_project_emoji(c.sdk, c.project, "🎧"),
         "never",
     ),
     Sweep(
-        "share", "shares", True, lambda c: f"project.{c.project}/share.{c.key}", _make_share,
-        "team", lambda c: c.key,
-        _set("role", "editor"), lambda c: _share_role(c) == "editor",
+        "share",
+        "shares",
+        True,
+        lambda c: f"project.{c.project}/share.{c.key}",
+        _make_share,
+        "team",
+        lambda c: c.key,
+        _set("role", "editor"),
+        lambda c: _share_role(c) == "editor",
         lambda c: c.sdk.projects.share(project=c.project, team=c.key, role="read-only"),
         "access",
     ),
     Sweep(
-        "grader", "graders", True, _child("grader"), _make_grader,
-        "key", lambda c: c.key,
-        _set("name", "Polite judge"), lambda c: _grader(c).name == "Polite judge",
+        "grader",
+        "graders",
+        True,
+        _child("grader"),
+        _make_grader,
+        "key",
+        lambda c: c.key,
+        _set("name", "Polite judge"),
+        lambda c: _grader(c).name == "Polite judge",
         lambda c: hand.update_grader(c.sdk, c.project, c.key, name="by hand"),
         "delete",
     ),
     Sweep(
-        "metric", "metrics", True, _child("metric"), _make_metric,
-        "key", lambda c: c.key,
-        _set("description", "edited"), lambda c: _metric(c).description == "edited",
+        "metric",
+        "metrics",
+        True,
+        _child("metric"),
+        _make_metric,
+        "key",
+        lambda c: c.key,
+        _set("description", "edited"),
+        lambda c: _metric(c).description == "edited",
         lambda c: hand.update_metric(c.sdk, c.project, c.key, description="by hand"),
         "delete",
     ),
     Sweep(
-        "recipe", "recipes", True, _child("recipe"), _make_recipe,
-        "key", lambda c: c.key,
-        _set("description", "edited"), lambda c: _recipe(c).description == "edited",
+        "recipe",
+        "recipes",
+        True,
+        _child("recipe"),
+        _make_recipe,
+        "key",
+        lambda c: c.key,
+        _set("description", "edited"),
+        lambda c: _recipe(c).description == "edited",
         lambda c: c.sdk.recipes.update(recipe_key=c.key, description="by hand", project=c.project),
         "delete",
     ),
     Sweep(
-        "dataset", "datasets", True, _child("dataset"), _make_dataset,
-        "key", lambda c: c.key,
-        _set("name", "Renamed rows"), lambda c: c.sdk.datasets.get(key=c.key, project=c.project).name == "Renamed rows",
+        "dataset",
+        "datasets",
+        True,
+        _child("dataset"),
+        _make_dataset,
+        "key",
+        lambda c: c.key,
+        _set("name", "Renamed rows"),
+        lambda c: c.sdk.datasets.get(key=c.key, project=c.project).name == "Renamed rows",
         None,  # no update in the API: a changed name is a replace, tested by the edit itself
-        "delete", ("--kind", "dataset", "--kind", "project"),
+        "delete",
+        ("--kind", "dataset", "--kind", "project"),
     ),
     Sweep(
-        "remote_env", "remote_envs", False, lambda c: f"remote_env.{c.key}",
+        "remote_env",
+        "remote_envs",
+        False,
+        lambda c: f"remote_env.{c.key}",
         lambda c: _add_remote_env(c, "by hand"),
-        "key", lambda c: c.key,
-        _set("description", "edited"), lambda c: _remote_env(c).description == "edited",
+        "key",
+        lambda c: c.key,
+        _set("description", "edited"),
+        lambda c: _remote_env(c).description == "edited",
         None,  # no update in the API (remove + add), covered by the edit's replace
-        "delete", ("--kind", "remote_env"),
+        "delete",
+        ("--kind", "remote_env"),
     ),
     Sweep(
-        "tool_provider", "tool_providers", True, _child("tool_provider"), _make_tool_provider,
-        "key", lambda c: c.key,
+        "tool_provider",
+        "tool_providers",
+        True,
+        _child("tool_provider"),
+        _make_tool_provider,
+        "key",
+        lambda c: c.key,
         _set("uri", "https://tools.example/v2"),
         lambda c: hand.tool_provider(c.sdk, c.project, c.key)["uri"] == "https://tools.example/v2",
         lambda c: hand.update_tool_provider(c.sdk, c.project, c.key, uri="https://tools.example/v1"),
         "delete",
     ),
     Sweep(
-        "compute_pool", "compute_pools", False, lambda c: f"compute_pool.{c.notes['pool']}", _make_pool,
-        "key", lambda c: c.notes["pool"],
-        _set("inference_partition_size", 1), lambda c: _pool_size(c) == {1},
+        "compute_pool",
+        "compute_pools",
+        False,
+        lambda c: f"compute_pool.{c.notes['pool']}",
+        _make_pool,
+        "key",
+        lambda c: c.notes["pool"],
+        _set("inference_partition_size", 1),
+        lambda c: _pool_size(c) == {1},
         lambda c: c.sdk.compute_pools.resize_inference_partition(compute_pool_key=c.notes["pool"], size=2),
-        "never", ("--kind", "compute_pool"),
+        "never",
+        ("--kind", "compute_pool"),
     ),
 ]
 
@@ -404,7 +501,9 @@ def _pruning(document: dict[str, Any], sweep: Sweep, ctx: Ctx) -> dict[str, Any]
 
 
 @pytest.mark.parametrize("sweep", SWEEPS, ids=[s.kind for s in SWEEPS])
-def test_kind_adopts_edits_restores_replaces_and_leaves(own: tuple[Cli, Any], tmp_path: Path, sweep: Sweep) -> None:
+def test_kind_adopts_edits_restores_replaces_and_leaves(
+    own: tuple[Cli, Any], tmp_path: Path, sweep: Sweep
+) -> None:
     cli, sdk = own
     ctx = Ctx(sdk=sdk, sfx=cli.sfx, tmp=tmp_path, project=f"p-{cli.sfx}")
     cli.env.update({name.replace("{SFX}", cli.sfx.upper()): value for name, value in sweep.env.items()})
@@ -477,8 +576,20 @@ def _leave(cli: Cli, sweep: Sweep, ctx: Ctx, document: dict[str, Any], address: 
 def test_team_adopts_and_prune_says_it_cannot_delete(own: tuple[Cli, Any]) -> None:
     cli, sdk = own
     sdk.teams.create(key=f"t-{cli.sfx}", name="Team")
-    sweep = Sweep("team", "teams", False, lambda c: f"team.t-{c.sfx}", lambda c: None, "key",
-                  lambda c: f"t-{c.sfx}", _set("name", "x"), lambda c: True, None, "cannot", ("--kind", "team"))
+    sweep = Sweep(
+        "team",
+        "teams",
+        False,
+        lambda c: f"team.t-{c.sfx}",
+        lambda c: None,
+        "key",
+        lambda c: f"t-{c.sfx}",
+        _set("name", "x"),
+        lambda c: True,
+        None,
+        "cannot",
+        ("--kind", "team"),
+    )
     ctx = Ctx(sdk=sdk, sfx=cli.sfx, tmp=cli.dir)
     document = _adopt(cli, sweep, ctx)
     _write(cli, document)
@@ -494,8 +605,19 @@ def test_ab_test_adopts_and_prune_cancels_it(own: tuple[Cli, Any], tmp_path: Pat
     ctx = Ctx(sdk=sdk, sfx=cli.sfx, tmp=tmp_path, project=f"p-{cli.sfx}")
     _make_ab_test(ctx)
     address = f"project.{ctx.project}/ab_test.{ctx.key}"
-    sweep = Sweep("ab_test", "ab_tests", True, lambda c: address, lambda c: None, "key", lambda c: c.key,
-                  _set("name", "x"), lambda c: True, None, "delete")
+    sweep = Sweep(
+        "ab_test",
+        "ab_tests",
+        True,
+        lambda c: address,
+        lambda c: None,
+        "key",
+        lambda c: c.key,
+        _set("name", "x"),
+        lambda c: True,
+        None,
+        "delete",
+    )
     document = _adopt(cli, sweep, ctx)
     _write(cli, document)
     cli.assert_no_changes()
@@ -503,6 +625,10 @@ def test_ab_test_adopts_and_prune_cancels_it(own: tuple[Cli, Any], tmp_path: Pat
     cli.assert_no_changes()
     _leave(cli, sweep, ctx, document, address)
     assert sdk.ab_tests.get(ctx.key).status.value == "CANCELLED"
+    _write(cli, document)  # declared again: a cancelled test keeps its key, so it is refused, never
+    again = cli.apply()  # an update that sends nothing forever
+    assert again.exit_code == 1 and mutations(again) == [], again
+    assert "cannot be restarted" in again.stderr, again
 
 
 # ----------------------------------------------------------------------------- combinations
@@ -521,7 +647,9 @@ def _proj(document: dict[str, Any], ctx: Ctx) -> dict[str, Any]:
     return next(p for p in document["projects"] if p["key"] == ctx.project)
 
 
-def _in(document: dict[str, Any], ctx: Ctx, section: str, ident: str = "key", value: str = "") -> dict[str, Any]:
+def _in(
+    document: dict[str, Any], ctx: Ctx, section: str, ident: str = "key", value: str = ""
+) -> dict[str, Any]:
     return next(e for e in _proj(document, ctx)[section] if e[ident] == (value or ctx.key))
 
 
@@ -562,7 +690,12 @@ def _edit_settings_two(document: dict[str, Any], ctx: Ctx) -> None:
     settings = _proj(document, ctx)["settings"]
     settings.update(image_key="img.png", default_metric=ctx.key)
     settings["widgets"] = [
-        {"title": "Rate", "metric": ctx.key, "aggregation": "average", "unit": {"symbol": "%", "position": "right"}}
+        {
+            "title": "Rate",
+            "metric": ctx.key,
+            "aggregation": "average",
+            "unit": {"symbol": "%", "position": "right"},
+        }
     ]
 
 
@@ -594,31 +727,79 @@ def _service_flags(ctx: Ctx) -> Any:
 
 
 COMBOS = [
-    Combo("deployment-name-and-online", _make_deployment, _edit_service,
-          lambda c: _service_name(c) == "Served",
-          lambda c: {f"project.{c.project}/model.{BASE}"}),
-    Combo("grader-name-and-criteria", _make_grader, _edit_grader,
-          lambda c: _grader(c).name == "Polite judge" and _grader(c).grader_config.judge_criteria == "Very polite?",
-          lambda c: {f"project.{c.project}/grader.{c.key}"}),
-    Combo("metric-three-fields", _make_metric, _edit_metric,
-          lambda c: (_metric(c).name, _metric(c).description) == ("Renamed", "edited"),
-          lambda c: {f"project.{c.project}/metric.{c.key}"}),
-    Combo("recipe-three-fields", _make_recipe, _edit_recipe,
-          lambda c: (_recipe(c).description, _recipe(c).name) == ("edited", "Trained"),
-          lambda c: {f"project.{c.project}/recipe.{c.key}"}),
-    Combo("project-and-metric", _make_metric, _edit_project_and_metric,
-          lambda c: _project_state(c) == ("Renamed project", "edited") and _metric(c).description == "edited",
-          lambda c: {f"project.{c.project}", f"project.{c.project}/metric.{c.key}"}),
-    Combo("project-settings-tools-and-service", _make_service_and_tools, _edit_project_and_new_children,
-          lambda c: sorted(t["key"] for t in hand.service(c.sdk, c.project, BASE)["toolProviders"]) == sorted([c.key, "t2"]),
-          lambda c: {f"project.{c.project}", f"project.{c.project}/tool_provider.t2",
-                     f"project.{c.project}/settings.project", f"project.{c.project}/model.{BASE}"}),
-    Combo("settings-three-fields", _make_settings, _edit_settings_two,
-          lambda c: hand.project_settings(c.sdk, c.project)["metadata"] == {"emoji": {"native": "🎧"}, "imageKey": "img.png"},
-          lambda c: {f"project.{c.project}/settings.project"}),
-    Combo("model-and-its-deployment", _make_model_and_project, _edit_model_and_deployment,
-          lambda c: hand.model_flags(c.sdk, c.key)["isPublished"] and _service_flags(c).is_default,
-          lambda c: {f"model.{c.key}", f"project.{c.project}/model.{c.key}", f"project.{c.project}/model.{BASE}"}),
+    Combo(
+        "deployment-name-and-online",
+        _make_deployment,
+        _edit_service,
+        lambda c: _service_name(c) == "Served",
+        lambda c: {f"project.{c.project}/model.{BASE}"},
+    ),
+    Combo(
+        "grader-name-and-criteria",
+        _make_grader,
+        _edit_grader,
+        lambda c: (
+            _grader(c).name == "Polite judge" and _grader(c).grader_config.judge_criteria == "Very polite?"
+        ),
+        lambda c: {f"project.{c.project}/grader.{c.key}"},
+    ),
+    Combo(
+        "metric-three-fields",
+        _make_metric,
+        _edit_metric,
+        lambda c: (_metric(c).name, _metric(c).description) == ("Renamed", "edited"),
+        lambda c: {f"project.{c.project}/metric.{c.key}"},
+    ),
+    Combo(
+        "recipe-three-fields",
+        _make_recipe,
+        _edit_recipe,
+        lambda c: (_recipe(c).description, _recipe(c).name) == ("edited", "Trained"),
+        lambda c: {f"project.{c.project}/recipe.{c.key}"},
+    ),
+    Combo(
+        "project-and-metric",
+        _make_metric,
+        _edit_project_and_metric,
+        lambda c: _project_state(c) == ("Renamed project", "edited") and _metric(c).description == "edited",
+        lambda c: {f"project.{c.project}", f"project.{c.project}/metric.{c.key}"},
+    ),
+    Combo(
+        "project-settings-tools-and-service",
+        _make_service_and_tools,
+        _edit_project_and_new_children,
+        lambda c: (
+            sorted(t["key"] for t in hand.service(c.sdk, c.project, BASE)["toolProviders"])
+            == sorted([c.key, "t2"])
+        ),
+        lambda c: {
+            f"project.{c.project}",
+            f"project.{c.project}/tool_provider.t2",
+            f"project.{c.project}/settings.project",
+            f"project.{c.project}/model.{BASE}",
+        },
+    ),
+    Combo(
+        "settings-three-fields",
+        _make_settings,
+        _edit_settings_two,
+        lambda c: (
+            hand.project_settings(c.sdk, c.project)["metadata"]
+            == {"emoji": {"native": "🎧"}, "imageKey": "img.png"}
+        ),
+        lambda c: {f"project.{c.project}/settings.project"},
+    ),
+    Combo(
+        "model-and-its-deployment",
+        _make_model_and_project,
+        _edit_model_and_deployment,
+        lambda c: hand.model_flags(c.sdk, c.key)["isPublished"] and _service_flags(c).is_default,
+        lambda c: {
+            f"model.{c.key}",
+            f"project.{c.project}/model.{c.key}",
+            f"project.{c.project}/model.{BASE}",
+        },
+    ),
 ]
 
 
@@ -704,55 +885,116 @@ def _compute(ctx: Ctx) -> Any:
 
 
 HANDS = [
-    Combo("settings-image-and-emoji-by-hand", _make_settings, _hand(_image_by_hand),
-          lambda c: hand.project_settings(c.sdk, c.project)["metadata"] == {"emoji": {"native": "🎧"}, "imageKey": "hand.png"},
-          lambda c: {f"project.{c.project}/settings.project"}),
-    Combo("default-moved-by-hand", _two_services,
-          _hand(lambda c: c.sdk.models.update(model=OTHER, project=c.project, is_default=True)),
-          lambda c: next(s for s in c.sdk.projects.get(c.project).model_services if s.is_default).model.key == BASE,
-          lambda c: {f"project.{c.project}/model.{BASE}"}),  # the server moves it off the other
-    Combo("service-put-online-by-hand", _make_offline,
-          _hand(lambda c: c.sdk.models.update(model=BASE, project=c.project, desired_online=True)),
-          lambda c: _service_flags_of(c, BASE).desired_online is False,
-          lambda c: {f"project.{c.project}/model.{BASE}"}),
-    Combo("placement-changed-by-hand", _make_placed,
-          _hand(lambda c: c.sdk.models.update(model=BASE, project=c.project, placement={"computePools": [c.notes["pool"]],
-                                                                                        "maxTtftMs": 900})),
-          lambda c: _ttft(c) == 500,
-          lambda c: {f"project.{c.project}/model.{BASE}"}),
-    Combo("tool-provider-deleted-by-hand", _make_bound,
-          _hand(lambda c: (hand.update_service(c.sdk, c.project, BASE, toolProviders=[]),
-                           hand.delete_tool_provider(c.sdk, c.project, c.key))),
-          lambda c: [t["key"] for t in hand.service(c.sdk, c.project, BASE)["toolProviders"]] == [c.key],
-          lambda c: {f"project.{c.project}/model.{BASE}", f"project.{c.project}/tool_provider.{c.key}"}),
-    Combo("compute-config-changed-by-hand", _make_sized_model,
-          _hand(lambda c: c.sdk.models.update_compute_config(model=BASE, compute_config={"tp": 1})),
-          lambda c: (_compute(c).tp, _compute(c).max_seq_len) == (2, 4096),
-          lambda c: {f"model.{BASE}"}),
-    Combo("share-removed-by-hand", _make_share,
-          _hand(lambda c: c.sdk.projects.unshare(project=c.project, team=c.key)),
-          lambda c: _share_role(c) == "read-only",
-          lambda c: {f"project.{c.project}/share.{c.key}"}),
-    Combo("dataset-deleted-by-hand", _make_dataset,
-          _hand(lambda c: c.sdk.datasets.delete(key=c.key, project=c.project)),
-          lambda c: c.sdk.datasets.get(key=c.key, project=c.project).name == "Rows",
-          lambda c: {f"project.{c.project}/dataset.{c.key}"}),
-    Combo("user-left-team-by-hand", _make_user,
-          _hand(lambda c: c.sdk.users.remove_from_team(email=f"{c.key}@x.example", team=f"t-{c.sfx}")),
-          lambda c: [(m.team.key, m.role.key) for m in _user(c).teams] == [(f"t-{c.sfx}", "read-only")],
-          lambda c: {f"user.{c.key}@x.example"}),
-    Combo("metric-renamed-and-rescored-by-hand", _make_metric,
-          _hand(lambda c: hand.update_metric(c.sdk, c.project, c.key, name="by hand", description="",
-                                             scoring_type="LOWER_IS_BETTER")),
-          lambda c: _metric(c).description == "by hand",  # name and scoring were left undeclared
-          lambda c: {f"project.{c.project}/metric.{c.key}"}),
+    Combo(
+        "settings-image-and-emoji-by-hand",
+        _make_settings,
+        _hand(_image_by_hand),
+        lambda c: (
+            hand.project_settings(c.sdk, c.project)["metadata"]
+            == {"emoji": {"native": "🎧"}, "imageKey": "hand.png"}
+        ),
+        lambda c: {f"project.{c.project}/settings.project"},
+    ),
+    Combo(
+        "default-moved-by-hand",
+        _two_services,
+        _hand(lambda c: c.sdk.models.update(model=OTHER, project=c.project, is_default=True)),
+        lambda c: (
+            next(s for s in c.sdk.projects.get(c.project).model_services if s.is_default).model.key == BASE
+        ),
+        lambda c: {f"project.{c.project}/model.{BASE}"},
+    ),  # the server moves it off the other
+    Combo(
+        "service-put-online-by-hand",
+        _make_offline,
+        _hand(lambda c: c.sdk.models.update(model=BASE, project=c.project, desired_online=True)),
+        lambda c: _service_flags_of(c, BASE).desired_online is False,
+        lambda c: {f"project.{c.project}/model.{BASE}"},
+    ),
+    Combo(
+        "placement-changed-by-hand",
+        _make_placed,
+        _hand(
+            lambda c: c.sdk.models.update(
+                model=BASE, project=c.project, placement={"computePools": [c.notes["pool"]], "maxTtftMs": 900}
+            )
+        ),
+        lambda c: _ttft(c) == 500,
+        lambda c: {f"project.{c.project}/model.{BASE}"},
+    ),
+    Combo(
+        "tool-provider-deleted-by-hand",
+        _make_bound,
+        _hand(
+            lambda c: (
+                hand.update_service(c.sdk, c.project, BASE, toolProviders=[]),
+                hand.delete_tool_provider(c.sdk, c.project, c.key),
+            )
+        ),
+        lambda c: [t["key"] for t in hand.service(c.sdk, c.project, BASE)["toolProviders"]] == [c.key],
+        lambda c: {f"project.{c.project}/model.{BASE}", f"project.{c.project}/tool_provider.{c.key}"},
+    ),
+    Combo(
+        "compute-config-changed-by-hand",
+        _make_sized_model,
+        _hand(lambda c: c.sdk.models.update_compute_config(model=BASE, compute_config={"tp": 1})),
+        lambda c: (_compute(c).tp, _compute(c).max_seq_len) == (2, 4096),
+        lambda c: {f"model.{BASE}"},
+    ),
+    Combo(
+        "share-removed-by-hand",
+        _make_share,
+        _hand(lambda c: c.sdk.projects.unshare(project=c.project, team=c.key)),
+        lambda c: _share_role(c) == "read-only",
+        lambda c: {f"project.{c.project}/share.{c.key}"},
+    ),
+    Combo(
+        "dataset-deleted-by-hand",
+        _make_dataset,
+        _hand(lambda c: c.sdk.datasets.delete(key=c.key, project=c.project)),
+        lambda c: c.sdk.datasets.get(key=c.key, project=c.project).name == "Rows",
+        lambda c: {f"project.{c.project}/dataset.{c.key}"},
+    ),
+    Combo(
+        "user-left-team-by-hand",
+        _make_user,
+        _hand(lambda c: c.sdk.users.remove_from_team(email=f"{c.key}@x.example", team=f"t-{c.sfx}")),
+        lambda c: [(m.team.key, m.role.key) for m in _user(c).teams] == [(f"t-{c.sfx}", "read-only")],
+        lambda c: {f"user.{c.key}@x.example"},
+    ),
+    Combo(
+        "metric-renamed-and-rescored-by-hand",
+        _make_metric,
+        _hand(
+            lambda c: hand.update_metric(
+                c.sdk, c.project, c.key, name="by hand", description="", scoring_type="LOWER_IS_BETTER"
+            )
+        ),
+        lambda c: _metric(c).description == "by hand",  # name and scoring were left undeclared
+        lambda c: {f"project.{c.project}/metric.{c.key}"},
+    ),
 ]
 
 
 EVERY_KIND = tuple(
     arg
-    for kind in ("team", "role", "user", "model", "project", "project_settings", "share", "tool_provider",
-                 "deployment", "metric", "grader", "recipe", "dataset", "remote_env", "compute_pool")
+    for kind in (
+        "team",
+        "role",
+        "user",
+        "model",
+        "project",
+        "project_settings",
+        "share",
+        "tool_provider",
+        "deployment",
+        "metric",
+        "grader",
+        "recipe",
+        "dataset",
+        "remote_env",
+        "compute_pool",
+    )
     for arg in ("--kind", kind)
 )
 
@@ -762,7 +1004,9 @@ def _service_flags_of(ctx: Ctx, model: str) -> Any:
 
 
 @pytest.mark.parametrize("combo", HANDS, ids=[c.name for c in HANDS])
-def test_out_of_band_changes_show_exactly_and_converge(own: tuple[Cli, Any], tmp_path: Path, combo: Combo) -> None:
+def test_out_of_band_changes_show_exactly_and_converge(
+    own: tuple[Cli, Any], tmp_path: Path, combo: Combo
+) -> None:
     cli, sdk = own
     ctx = Ctx(sdk=sdk, sfx=cli.sfx, tmp=tmp_path, project=f"p-{cli.sfx}")
     combo.make(ctx)
@@ -782,8 +1026,9 @@ def test_out_of_band_changes_show_exactly_and_converge(own: tuple[Cli, Any], tmp
 def _make_examples_grader(ctx: Ctx) -> None:
     _project(ctx)
     example = {"input": [{"role": "user", "content": "Hi"}], "output": "Hello!", "passes": True}
-    ctx.sdk.graders.create.binary_judge(key=ctx.key, criteria="Polite?", judge_model=JUDGE, examples=[example],
-                                        project=ctx.project)
+    ctx.sdk.graders.create.binary_judge(
+        key=ctx.key, criteria="Polite?", judge_model=JUDGE, examples=[example], project=ctx.project
+    )
 
 
 def _drop_examples_rename(document: dict[str, Any], ctx: Ctx) -> None:
@@ -825,28 +1070,56 @@ def _compute_only_seq(document: dict[str, Any], ctx: Ctx) -> None:
 
 
 PARTIAL = [
-    Combo("grader-examples-undeclared-kept-on-rename", _make_examples_grader, _drop_examples_rename,
-          lambda c: _grader(c).name == "Renamed" and len(_grader(c).grader_config.examples) == 1,
-          lambda c: {f"project.{c.project}/grader.{c.key}"}),
-    Combo("recipe-labels-undeclared-kept-on-upload", _make_labelled_recipe, _drop_labels_describe,
-          lambda c: _recipe(c).description == "edited" and _recipe(c).labels and
-          {label.key: label.value for label in _recipe(c).labels}.get("owner") == "ops",
-          lambda c: {f"project.{c.project}/recipe.{c.key}"}),
+    Combo(
+        "grader-examples-undeclared-kept-on-rename",
+        _make_examples_grader,
+        _drop_examples_rename,
+        lambda c: _grader(c).name == "Renamed" and len(_grader(c).grader_config.examples) == 1,
+        lambda c: {f"project.{c.project}/grader.{c.key}"},
+    ),
+    Combo(
+        "recipe-labels-undeclared-kept-on-upload",
+        _make_labelled_recipe,
+        _drop_labels_describe,
+        lambda c: (
+            _recipe(c).description == "edited"
+            and _recipe(c).labels
+            and {label.key: label.value for label in _recipe(c).labels}.get("owner") == "ops"
+        ),
+        lambda c: {f"project.{c.project}/recipe.{c.key}"},
+    ),
     # a declared placement is the whole placement: the plan shows `- placement.max_ttft_ms: 500`
-    Combo("placement-declared-whole-on-pool-move", _make_placed, _drop_ttft_move_pool,
-          lambda c: _ttft(c) is None,
-          lambda c: {f"project.{c.project}/model.{BASE}"}),
-    Combo("settings-emoji-undeclared-kept-on-image", _make_settings, _drop_emoji_set_image,
-          lambda c: hand.project_settings(c.sdk, c.project)["metadata"] == {"emoji": {"native": "🎧"}, "imageKey": "img.png"},
-          lambda c: {f"project.{c.project}/settings.project"}),
-    Combo("compute-config-undeclared-kept", _make_sized_model, _compute_only_seq,
-          lambda c: (_compute(c).tp, _compute(c).max_seq_len) == (2, 8192),
-          lambda c: {f"model.{BASE}"}),
+    Combo(
+        "placement-declared-whole-on-pool-move",
+        _make_placed,
+        _drop_ttft_move_pool,
+        lambda c: _ttft(c) is None,
+        lambda c: {f"project.{c.project}/model.{BASE}"},
+    ),
+    Combo(
+        "settings-emoji-undeclared-kept-on-image",
+        _make_settings,
+        _drop_emoji_set_image,
+        lambda c: (
+            hand.project_settings(c.sdk, c.project)["metadata"]
+            == {"emoji": {"native": "🎧"}, "imageKey": "img.png"}
+        ),
+        lambda c: {f"project.{c.project}/settings.project"},
+    ),
+    Combo(
+        "compute-config-undeclared-kept",
+        _make_sized_model,
+        _compute_only_seq,
+        lambda c: (_compute(c).tp, _compute(c).max_seq_len) == (2, 8192),
+        lambda c: {f"model.{BASE}"},
+    ),
 ]
 
 
 @pytest.mark.parametrize("combo", PARTIAL, ids=[c.name for c in PARTIAL])
-def test_an_update_keeps_what_the_manifest_leaves_undeclared(own: tuple[Cli, Any], tmp_path: Path, combo: Combo) -> None:
+def test_an_update_keeps_what_the_manifest_leaves_undeclared(
+    own: tuple[Cli, Any], tmp_path: Path, combo: Combo
+) -> None:
     cli, sdk = own
     ctx = Ctx(sdk=sdk, sfx=cli.sfx, tmp=tmp_path, project=f"p-{cli.sfx}")
     combo.make(ctx)
