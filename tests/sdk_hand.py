@@ -132,3 +132,48 @@ def set_model_flags(sdk: Any, model: str, **flags: bool) -> dict:
         fields.ModelFields.key, fields.ModelFields.is_published, fields.ModelFields.is_stable
     )
     return _mutate(sdk, field, "HandModelFlags")["updateModel"]
+
+
+# ---------------------------------------------------------------------------- roles, metrics, graders
+def update_role(sdk: Any, role: str, **values: Any) -> dict:
+    """``updateRole`` (``name`` / ``permissions``: the whole set)."""
+    field = Mutation.update_role(input_types.RoleUpdate(role=role, **values)).fields(
+        fields.RoleFields.key, fields.RoleFields.permissions
+    )
+    return _mutate(sdk, field, "HandUpdateRole")["updateRole"]
+
+
+def update_metric(sdk: Any, project: str, metric: str, **values: Any) -> dict:
+    """``updateMetric`` (``name`` / ``description`` / ``scoring_type``)."""
+    field = Mutation.update_metric(project, metric, input_types.MetricUpdate(**values)).fields(
+        fields.MetricFields.key
+    )
+    return _mutate(sdk, field, "HandUpdateMetric")["updateMetric"]
+
+
+def update_grader(sdk: Any, project: str, grader: str, **values: Any) -> dict:
+    """``updateGrader`` (``name`` here; a config change needs its type's whole input)."""
+    field = Mutation.update_grader(project, grader, input_types.GraderUpdateInput(**values)).fields(
+        fields.GraderFields.key, fields.GraderFields.name
+    )
+    return _mutate(sdk, field, "HandUpdateGrader")["updateGrader"]
+
+
+def update_user(sdk: Any, user: str, **values: Any) -> dict:
+    """``updateUser`` (``name``; ``add_teams`` / ``remove_teams``)."""
+    field = Mutation.update_user(user, input_types.UserUpdate(**values)).fields(fields.UserFields.email)
+    return _mutate(sdk, field, "HandUpdateUser")["updateUser"]
+
+
+def update_project_emoji(sdk: Any, project: str, emoji: str) -> dict:
+    """``updateProject`` with only ``metadata.emoji`` (the API replaces ``metadata`` whole)."""
+    metadata = input_types.ProjectMetadataInput(emoji=input_types.EmojiInput(native=emoji))
+    return update_project(sdk, project, metadata=metadata)
+
+
+def model_flags(sdk: Any, model: str) -> dict:
+    """A model's ``isPublished`` / ``isStable``."""
+    field = Query.model(model).fields(
+        fields.ModelFields.key, fields.ModelFields.is_published, fields.ModelFields.is_stable
+    )
+    return _query(sdk, field, "DescribeModelFlags")["model"]
