@@ -392,8 +392,8 @@ def _cancelling(actual: Resource) -> list[str]:
 
 def _cancelled(test: Resource) -> str:
     return (
-        f"AB test {test.address.key} was cancelled on {_date(test.identity.get('end'))}, outside "
-        "adaptive-plan; a cancelled test cannot be restarted and its key stays taken: remove it from the "
+        f"AB test {test.address.key} was cancelled on {_date(test.identity.get('end'))} (by a prune, or "
+        "out of band); a cancelled test cannot be restarted and its key stays taken: remove it from the "
         "manifests, or declare a new key to run it again"
     )
 

@@ -81,7 +81,7 @@ def test_ab_test(cli: Cli, sdk: Any) -> None:
     assert item["attributes"] == [
         {"path": "status", "live": "cancelled", "declared": "running", "sensitive": False}
     ]
-    assert "cancelled on" in item["reason"] and "outside adaptive-plan" in item["reason"]
+    assert "cancelled on" in item["reason"] and "cannot be restarted" in item["reason"]
     planned = cli.plan("--detailed-exitcode")  # never an update that sends nothing, forever
     assert planned.exit_code == 1, planned
     assert f"{second}: AB test ab2-{cli.sfx} was cancelled" in planned.stderr, planned
