@@ -302,7 +302,7 @@ def _secrets_live(provider: Any, connection: dict[str, Any]) -> dict[str, Any]:
     headers = connection.get("headers") if provider == "webhook" else None
     if isinstance(headers, dict) and headers:
         present["headers"] = sorted(str(header) for header in headers)
-    elif headers not in (None, {}) and not isinstance(headers, dict):
+    elif headers and not isinstance(headers, dict):
         present["headers"] = True
     return present
 
