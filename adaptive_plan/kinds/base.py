@@ -279,7 +279,11 @@ class Kind:
         """Why some of these attribute changes can never be applied (the API has no call for
         them), each saying what to declare instead. The plan refuses with them: a change nothing
         can send would show on every plan. Default: none (the engine still refuses an update
-        whose ``update_steps`` send nothing)."""
+        whose ``update_steps`` send nothing).
+
+        ``changes`` is what the update would send: the compared changes plus the write-only
+        values re-sent with them (or alone, under ``--replace``), e.g. an integration's
+        ``secrets``, so a kind can refuse an update whose re-send would erase a live value."""
         return []
 
     def requires_replace(self, changes: Sequence[AttrChange]) -> bool:

@@ -13,6 +13,14 @@ webhook headers, github api_token -- masked or absent on read); ``subscriptions`
 re-sends the whole connection, secrets included, as the API requires. ``enabled`` has no
 create input: a new integration declared ``enabled: false`` is disabled by a second step
 that takes the new id from the create's response (``output_of``).
+
+Optional secrets (``OPTIONAL_SECRETS``: slack ``bot_token``, webhook ``headers``) may exist live
+without being declared, and an update that re-sends the connection without them erases them.
+The reader keeps their masked *presence* (never a value) in ``identity["secrets_live"]``:
+``{"bot_token": True}``, ``{"headers": ["X-Token"]}`` (header names; ``True`` when the server
+returns headers that are not a map). From it: an update that would re-send the connection
+without a value that exists live is refused (``cannot_apply``), a declared one that is absent
+live is a change (``compare``), and ``export`` writes a ``secret()`` placeholder for each one.
 """
 
 from __future__ import annotations
@@ -51,11 +59,13 @@ SECRET = {
     "github": ("api_token",),
 }
 REQUIRED_SECRETS = {"slack": ("webhook_url",), "smtp": ("password", "to_emails"), "github": ("api_token",)}
+OPTIONAL_SECRETS = {"slack": ("bot_token",), "webhook": ("headers",)}  # their presence is read
 MEMBER = {"slack": "slack", "smtp": "smtp", "webhook": "webhook", "github": "gitHub"}
 INTEGRATION_FIELDS = (
     "id name enabled createdAt config { provider connection { __typename "
+    "... on SlackConfig { botToken } "
     "... on SmtpConfig { host port username fromEmail } "
-    "... on WebhookConfig { url method } "
+    "... on WebhookConfig { url method headers } "
     "... on GitHubConfig { org repo } } "
     "notificationSettings { subscriptions { topicPattern scope targetFilter } } deliveryPolicy }"
 )
@@ -156,13 +166,36 @@ class IntegrationKind(Kind):
             ),
             "delivery_policy": lower(config.get("deliveryPolicy")),
         }
-        identity = {"id": integration["id"], "team": team, "name": integration["name"]}
+        identity = {
+            "id": integration["id"],
+            "team": team,
+            "name": integration["name"],
+            "secrets_live": _secrets_live(provider, connection),
+        }
         return Resource(integration_address(team, integration["name"]), self.name, attrs, identity=identity)
 
     def compare(self, desired: Resource, actual: Resource) -> list[AttrChange]:
-        return compare_attrs(
+        """The readable attributes, plus each declared optional secret that is absent live (a
+        change that sends it, shown as sensitive). Secret values are never compared."""
+        changes = compare_attrs(
             desired.attrs, actual.attrs, skip=self.write_only, partial=frozenset({"connection"})
         )
+        if desired.attrs.get("provider") != actual.attrs.get("provider"):
+            return changes  # a replace: the create sends every declared value
+        return changes + _absent_live(desired, actual)
+
+    def cannot_apply(self, desired: Resource, actual: Resource, changes: Sequence[AttrChange]) -> list[str]:
+        """An update that re-sends the connection (the API takes it only whole) without an optional
+        secret that exists live would erase it: refuse, saying what to declare."""
+        if not _resends_connection(changes) or self.requires_replace(changes):
+            return []
+        team, name = actual.identity["team"], actual.identity["name"]
+        return [
+            f"connection.{'.'.join(path)} exists live (its value cannot be read back) but is not declared, "
+            "and this update re-sends the whole connection, which would erase it: declare it, e.g. "
+            f"{_declaration(path, export_secret(team, name, *path).names[0])}"
+            for path in _undeclared_live(desired, actual)
+        ]
 
     def requires_replace(self, changes: Sequence[AttrChange]) -> bool:
         """The provider cannot change in place (the connection must match it): delete, then create."""
@@ -196,7 +229,7 @@ class IntegrationKind(Kind):
     ) -> Sequence[StepSpec]:
         changed = {change.path.split(".", 1)[0] for change in changes}
         config: dict[str, Any] = {}
-        if changed & {"connection", "secrets"}:
+        if _resends_connection(changes):
             config["connection"] = _connection_input(desired)
         if "subscriptions" in changed:
             config["notificationSettings"] = _settings_input(desired)
@@ -225,8 +258,9 @@ class IntegrationKind(Kind):
     # --- export -------------------------------------------------------------
     def to_manifest(self, resource: Resource) -> dict[str, Any]:
         """The readable connection plus ``secret()`` placeholders for the write-only fields the
-        schema requires (``REQUIRED_SECRETS``); optional ones (slack ``bot_token``, webhook
-        ``headers``) cannot be read back and are left out. ``enabled`` only when false."""
+        schema requires (``REQUIRED_SECRETS``) and for each optional one that exists live (slack
+        ``bot_token``, one per webhook header name), so that a later update re-sends them
+        instead of erasing them. ``enabled`` only when false."""
         attrs, identity = resource.attrs, resource.identity
         team, name, provider = identity["team"], identity["name"], attrs["provider"]
         readable = attrs.get("connection") or {}
@@ -234,6 +268,13 @@ class IntegrationKind(Kind):
         for field in REQUIRED_SECRETS.get(provider, ()):
             placeholder = export_secret(team, name, field)
             connection[field] = [placeholder] if field == "to_emails" else placeholder
+        live = identity.get("secrets_live") or {}
+        if live.get("bot_token"):
+            connection["bot_token"] = export_secret(team, name, "bot_token")
+        if isinstance(live.get("headers"), list) and live["headers"]:
+            connection["headers"] = {
+                header: export_secret(team, name, "headers", header) for header in live["headers"]
+            }
         entry: dict[str, Any] = {"team": team, "name": name, "provider": provider}
         if attrs.get("enabled") is False:
             entry["enabled"] = False
@@ -250,6 +291,73 @@ def _subscription_entry(item: dict[str, Any]) -> dict[str, Any]:
     if item.get("target_filter") is not None:
         entry["target_filter"] = item["target_filter"]
     return entry
+
+
+def _secrets_live(provider: Any, connection: dict[str, Any]) -> dict[str, Any]:
+    """Which optional secrets exist live, never their (masked) values: ``bot_token`` -> True,
+    ``headers`` -> the sorted header names (True when the server returns another JSON value)."""
+    present: dict[str, Any] = {}
+    if provider == "slack" and connection.get("botToken") is not None:
+        present["bot_token"] = True
+    headers = connection.get("headers") if provider == "webhook" else None
+    if isinstance(headers, dict) and headers:
+        present["headers"] = sorted(str(header) for header in headers)
+    elif headers and not isinstance(headers, dict):
+        present["headers"] = True
+    return present
+
+
+def _resends_connection(changes: Sequence[AttrChange]) -> bool:
+    """Whether an update of these changes sends ``config.connection`` (the whole connection)."""
+    return any(change.path.split(".", 1)[0] in ("connection", "secrets") for change in changes)
+
+
+def _declared_headers(desired: Resource) -> dict[str, Any]:
+    headers = desired.attrs.get("secrets", {}).get("headers")
+    return headers if isinstance(headers, dict) else {}
+
+
+def _undeclared_live(desired: Resource, actual: Resource) -> list[tuple[str, ...]]:
+    """Paths in the connection (``("bot_token",)``, ``("headers", "X-Token")``) of optional
+    secrets that exist live and that ``desired`` does not declare. Header names are matched
+    without regard to case, as HTTP does."""
+    live = actual.identity.get("secrets_live") or {}
+    secrets = desired.attrs.get("secrets", {})
+    missing: list[tuple[str, ...]] = []
+    if live.get("bot_token") and "bot_token" not in secrets:
+        missing.append(("bot_token",))
+    declared = {header.lower() for header in _declared_headers(desired)}
+    if live.get("headers") is True and not declared:
+        missing.append(("headers",))
+    elif isinstance(live.get("headers"), list):
+        missing += [("headers", header) for header in live["headers"] if header.lower() not in declared]
+    return missing
+
+
+def _absent_live(desired: Resource, actual: Resource) -> list[AttrChange]:
+    """A change (sensitive, before None) for each declared optional secret absent live: a bot
+    token, or a header name the live headers lack. Present ones are not compared (masked)."""
+    live = actual.identity.get("secrets_live") or {}
+    secrets = desired.attrs.get("secrets", {})
+    changes = []
+    if "bot_token" in secrets and not live.get("bot_token"):
+        changes.append(AttrChange("secrets.bot_token", None, secrets["bot_token"], sensitive=True))
+    if isinstance(live.get("headers", []), list):
+        names = {header.lower() for header in live.get("headers", [])}
+        changes += [
+            AttrChange(f"secrets.headers.{header}", None, value, sensitive=True)
+            for header, value in sorted(_declared_headers(desired).items())
+            if header.lower() not in names
+        ]
+    return changes
+
+
+def _declaration(path: tuple[str, ...], secret: str) -> str:
+    """What to write in ``connection`` for a live optional secret (``bot_token: "{{ secret('N') }}"``)."""
+    reference = f"\"{{{{ secret('{secret}') }}}}\""
+    if path[0] == "headers":
+        return f"headers: {{{path[1] if len(path) > 1 else 'NAME'}: {reference}}}"
+    return f"{path[0]}: {reference}"
 
 
 def _connection_input(desired: Resource) -> dict[str, Any]:

@@ -113,13 +113,16 @@ def _create(kind: Kind, wanted: Resource) -> DraftChange:
 
 def _update(kind: Kind, wanted: Resource, actual: Resource, *, forced: bool) -> DraftChange:
     compared = list(kind.compare(wanted, actual))
-    refusals = tuple(kind.cannot_apply(wanted, actual, compared))
     resendable = kind.write_only - kind.create_only
     resent = [
         _mark(AttrChange(path, None, wanted.attrs[path], sensitive=_sensitive(kind, path)))
         for path in sorted(wanted.attrs)
         if path in resendable
     ]
+    # what an update sends: the compared changes and the write-only values re-sent with them
+    # (or alone, for --replace); a refusal may depend on the re-sent ones (an integration's
+    # connection, which the API takes only whole)
+    refusals = tuple(kind.cannot_apply(wanted, actual, compared + resent))
     warnings = tuple(kind.warnings(wanted, actual))
     if not compared and not (forced and resent):
         return DraftChange(

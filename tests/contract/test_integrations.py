@@ -148,6 +148,33 @@ def test_create_without_subscriptions_or_policy(sdk, team, uniq) -> None:
     assert isinstance(created.config.delivery_policy, DeliveryPolicy)
 
 
+def test_optional_secrets_read_back_masked_and_the_sdk_parses_them(sdk, team, uniq) -> None:
+    """4.11: ``SlackConfig.botToken`` is a nullable ``String`` and ``WebhookConfig.headers`` is
+    ``JSON``; a masking server still returns *some* string per value. The emulator keeps the
+    header names and masks every value; adaptive-plan reads only that presence."""
+    token, header = "xoxb-contract-bot-token-Q7Z3", "Bearer contract-header-K9W4"
+    slack = sdk.integrations.create(
+        team=team, name=uniq("bot"), provider="slack",
+        connection=ConnectionConfigInputSlack(webhookUrl="https://hooks.slack.test/x", botToken=token),
+    )
+    hook = sdk.integrations.create(
+        team=team, name=uniq("hdr"), provider="webhook",
+        connection=ConnectionConfigInputWebhook(
+            url="https://hooks.example.com/in", method="POST", headers={"X-Token": header, "X-Empty": ""}
+        ),
+    )
+    for read in (slack, sdk.integrations.get(str(slack.id))):
+        assert read is not None
+        bot = read.config.connection.bot_token
+        assert isinstance(bot, str) and bot.startswith("****") and token[:-4] not in bot
+    for read in (hook, sdk.integrations.get(str(hook.id))):
+        assert read is not None
+        headers = read.config.connection.headers
+        assert isinstance(headers, dict) and sorted(headers) == ["X-Empty", "X-Token"]
+        assert all(isinstance(value, str) and value.startswith("****") for value in headers.values())
+        assert header[:-4] not in str(headers)
+
+
 def test_smtp_read_side_fields(sdk, team, uniq) -> None:
     created = sdk.integrations.create(
         team=team, name=uniq("mail"), provider="smtp", connection=_connection("smtp", 1)

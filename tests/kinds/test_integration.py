@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from _engine import (
     actions,
     apply,
@@ -17,8 +19,11 @@ from _engine import (
 from adaptive_plan.api.client import AdaptiveClient
 from adaptive_plan.apply.waiting import make_probe
 from adaptive_plan.emulator.server import run_emulator
-from adaptive_plan.kinds.integration import CREATE_INTEGRATION
-from adaptive_plan.model.secrets import Sensitive
+from adaptive_plan.kinds.base import LiveData
+from adaptive_plan.kinds.integration import CREATE_INTEGRATION, IntegrationKind
+from adaptive_plan.model.plan import AttrChange
+from adaptive_plan.model.resource import Resource
+from adaptive_plan.model.secrets import Sensitive, secret_token
 
 HOOK = "https://hooks.example/T000/B000/canary-secret-42"
 ENV = {"SLACK_HOOK": HOOK, "SMTP_PASSWORD": "smtp-canary-pass"}
@@ -129,3 +134,29 @@ def test_prune_deletes_and_duplicates_are_reported(tmp_path) -> None:
         api.execute(CREATE_INTEGRATION, {"team": "default", "input": duplicate})
         change = next(c for c in plan(api, manifest).changes if c.address == "integration.default/one")
         assert any("share this team and name" in w for w in change.warnings)
+
+
+
+def _read(connection: dict) -> Resource:
+    """One live webhook integration read from a hand-made answer (no server here returns these)."""
+    item = {"id": "i1", "name": "hook", "enabled": True, "createdAt": 1, "config": {
+        "provider": "webhook", "connection": {"__typename": "WebhookConfig", **connection},
+        "notificationSettings": None, "deliveryPolicy": "SINGLESHOT"}}
+    [live] = IntegrationKind().from_live(LiveData({}, {"team": {"ops": {"integration": [item]}}}))
+    return live
+
+
+def test_headers_that_are_not_a_map_still_count_as_present_and_are_never_kept() -> None:
+    """``WebhookConfig.headers`` is any JSON: a server that masks the whole value leaves no names,
+    but an update without headers would still erase them, so it is refused; the value is not kept."""
+    kind, resend = IntegrationKind(), [AttrChange("secrets", None, {}, sensitive=True)]
+    live = _read({"url": "https://h/1", "method": "POST", "headers": "****masked-K9W4"})
+    assert live.identity["secrets_live"] == {"headers": True}
+    assert "K9W4" not in repr(live)
+    bare = dataclasses.replace(live, attrs={**live.attrs, "secrets": {}}, identity={})
+    [refusal] = kind.cannot_apply(bare, live, resend)
+    assert refusal.startswith("connection.headers exists live") and "headers: {NAME:" in refusal
+    headers = {"headers": {"X-Token": Sensitive(secret_token("T"))}}
+    declared = dataclasses.replace(bare, attrs={**live.attrs, "secrets": headers})
+    assert kind.cannot_apply(declared, live, resend) == []
+    assert kind.compare(declared, live) == []  # names unknown: none can be called absent
