@@ -163,6 +163,12 @@ def split(document: str, count: int, body: Mapping[str, Any]) -> list[Outcome]:
     return outcomes
 
 
+def any_call_named(body: Mapping[str, Any]) -> bool:
+    """Whether the answer says anything of a call: some data, or an error with a path."""
+    errors = [error for error in body.get("errors") or () if isinstance(error, dict)]
+    return isinstance(body.get("data"), dict) or any(_first_path(error) is not None for error in errors)
+
+
 def _first_path(error: Mapping[str, Any]) -> Any:
     path = error.get("path")
     return path[0] if isinstance(path, list) and path else None

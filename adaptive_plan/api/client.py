@@ -229,7 +229,9 @@ class AdaptiveClient:
         the answer does not tell (see ``batch.split``: the caller runs those again alone).
 
         An HTTP failure of the whole request (after retries; never retried when a call is not
-        idempotent and the outcome is unknown) raises, and then every call's outcome is unknown."""
+        idempotent and the outcome is unknown) raises, and then every call's outcome is unknown;
+        GraphQL errors that name no call and no data (the document was refused as a whole)
+        raise as the ``ApiError`` they map to (a ``ValidationError`` for a refused document)."""
         merged, variables = batch.merge(document, calls)
         name = batch.template(document).name  # type: ignore[union-attr]  # merge checked it
         payload = {"query": merged, "operationName": name, "variables": variables}
@@ -241,6 +243,10 @@ class AdaptiveClient:
         response = self._send(build, name, idempotent=idempotent, probe=None, scrub=scrub)
         assert response is not None  # no probe, so never "probed"
         body = graphql_body(response, operation=name, scrub=scrub, url=self.url)
+        errors = body.get("errors")
+        if errors and isinstance(errors, list) and not batch.any_call_named(body):
+            # refused as a whole (validation, or the server's own limits): nothing ran
+            raise error_from_graphql(errors, operation=name, scrub=scrub)
         results: list[dict[str, Any] | e.ApiError | None] = []
         for outcome in batch.split(document, len(calls), body):
             if outcome.errors:

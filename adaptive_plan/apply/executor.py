@@ -4,7 +4,9 @@ The graph comes from the plan's steps alone (``Step.after``), walked with stdlib
 ``graphlib.TopologicalSorter`` and a bounded ``ThreadPoolExecutor``. When more steps are
 ready than there are request slots, calls of one mutation go together in one request
 (``batches.py``, ``api/batch.py``; ``batch_size=1`` sends each alone); a call whose outcome
-the batch's answer does not tell is run again alone, probing first when it creates. A failed step's
+the batch's answer does not tell is run again alone, probing first when it creates. A server
+that refuses a batched document as a whole while each of its calls succeeds alone gets no
+more batches in that apply. A failed step's
 dependants are skipped transitively (Terraform's ``upstreamFailed``), independent
 branches run to the end, and the report lists done / failed / skipped. When ``cancel`` is
 set (Ctrl-C), nothing more starts, waits for ONLINE stop at their next poll, the requests in
@@ -24,7 +26,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any
 
 from adaptive_plan.api.config import PROBED
-from adaptive_plan.api.errors import ApiError, NotFoundError
+from adaptive_plan.api.errors import ApiError, NotFoundError, ValidationError
 from adaptive_plan.apply.batches import DEFAULT_BATCH_SIZE, Batcher
 from adaptive_plan.apply.chunked import upload_in_parts
 from adaptive_plan.apply.report import ApplyReport
@@ -77,7 +79,8 @@ def execute_plan(
                     sorter.done(step.id)
                     continue
                 free = _window(client, limit) - len(running)
-                group = [step, *batcher.companions(step, ready, free, _free_of(cause_of))]
+                joined = batcher.companions(step, ready, free, _free_of(cause_of)) if runner.batching else []
+                group = [step, *joined]
                 for member in group:
                     on_event(StepStarted(member.id, member.address, member.verb))
                 running[pool.submit(runner.run_group, group)] = (group, time.monotonic())
@@ -172,18 +175,22 @@ class _Runner:
         self.wait_timeout = wait_timeout
         self.cancel = cancel
         self.outputs: dict[str, dict[str, Any]] = {}  # step id -> response data, for output_of()
+        self.batching = True  # off once a server refused a batch whose calls all succeeded alone
 
     def run_group(self, steps: list[Step]) -> list[Outcome]:
         """Each step's outcome; several steps (calls of one mutation) go in one request."""
         if len(steps) == 1:
             return [self.run(steps[0])]
         scrub = Scrub([step.variables for step in steps], self.environ)
+        refused = False
         try:
             calls = [resolve(fill_outputs(step.variables, self.outputs), self.environ) for step in steps]
             answers: list[Any] = self.client.execute_batch(
                 steps[0].document, calls,
                 idempotent=all(step.idempotent for step in steps), sensitive=scrub.secrets,
             )
+        except ValidationError:  # the server refused the document as a whole: nothing ran
+            answers, refused = [None] * len(steps), True
         except (ApiError, StepError):  # the request failed as a whole: every outcome is unknown
             answers = [None] * len(steps)
         outcomes: list[Outcome] = []
@@ -199,6 +206,8 @@ class _Runner:
                 outcomes.append(_Interrupted("sent in a batch whose answer did not tell; interrupted"))
             else:  # the answer did not say: alone, and a create is probed before it is re-sent
                 outcomes.append(self.run(step, probe_first=True))
+        if refused and all(outcome is None for outcome in outcomes):
+            self.batching = False  # each call was fine alone: this server refuses batched documents
         return outcomes
 
     def run(self, step: Step, *, probe_first: bool = False) -> Outcome:

@@ -133,3 +133,15 @@ def test_a_batch_stays_within_its_byte_budget(cli: Cli) -> None:
     assert len(sizes) >= 40 * 6000 // (64 * 1024)
     assert "Apply complete" in run.stdout
     cli.assert_no_changes()
+
+
+def test_a_server_that_refuses_batched_documents_gets_no_more_of_them(cli: Cli, sdk: Any) -> None:
+    """One slot, 36 metrics: the first batch of 12 is refused as a whole (a server with a limit
+    on root fields would answer so), each of its calls then succeeds alone, and the other 24
+    are sent alone too instead of being refused batch after batch."""
+    project = _project(cli, metrics=36)
+    cli.emu.faults.fail_operation("CreateMetric", times=1, status=200, message="Query is too complex")
+    run = cli.apply_ok("--parallelism", "1", "--batch-size", "12")
+    assert _requests(run, "CreateMetric") == 1 + 36
+    assert _metric_keys(sdk, project, 36) == [f"m{i:02d}" for i in range(36)]
+    cli.assert_no_changes()
