@@ -52,12 +52,15 @@ class AttrChange:
     """One attribute's before/after. ``path`` is dotted (``placement.compute_pools``).
 
     ``sensitive``: the value is write-only or holds a secret; renderers show ``(sensitive)``.
+    ``resent``: a write-only value an update sends again, changed or not (it cannot be read back
+    to compare); renderers say so, unlike a write-only value set because it is absent live.
     """
 
     path: str
     before: Any = None
     after: Any = None
     sensitive: bool = False
+    resent: bool = False
 
 
 @dataclass(frozen=True)

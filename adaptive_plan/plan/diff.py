@@ -115,7 +115,7 @@ def _update(kind: Kind, wanted: Resource, actual: Resource, *, forced: bool) -> 
     compared = list(kind.compare(wanted, actual))
     resendable = kind.write_only - kind.create_only
     resent = [
-        _mark(AttrChange(path, None, wanted.attrs[path], sensitive=_sensitive(kind, path)))
+        _mark(AttrChange(path, None, wanted.attrs[path], sensitive=_sensitive(kind, path), resent=True))
         for path in sorted(wanted.attrs)
         if path in resendable
     ]
@@ -283,4 +283,4 @@ def _mark(change: AttrChange) -> AttrChange:
     """Flag a change whose value holds a ``secret()`` reference as sensitive."""
     if change.sensitive or not (secret_names(change.after) or secret_names(change.before)):
         return change
-    return AttrChange(change.path, change.before, change.after, sensitive=True)
+    return dataclasses.replace(change, sensitive=True)

@@ -190,7 +190,7 @@ def _attribute_lines(attr: AttrChange, action: Action) -> list[str]:
         if action is Action.DELETE or attr.after is None:
             return [f"- {attr.path}: {before}"]
         if attr.before is None:
-            sent_again = "" if action is Action.CREATE else " (write-only, sent again)"
+            sent_again = " (write-only, sent again)" if attr.resent and action is not Action.CREATE else ""
             return [f"+ {attr.path}: {after}{sent_again}"]
         return [f"- {attr.path}: {before}", f"+ {attr.path}: {after}"]
     if action is Action.DELETE or attr.after is None:

@@ -78,9 +78,10 @@ def _attribute_lines(attr: AttrChange, action: Action, palette: Palette) -> list
     if attr.sensitive:
         if action is Action.DELETE or attr.after is None:
             return [f"{minus} {attr.path}: {before}"]
+        if attr.resent and action is not Action.CREATE:
+            return [f"{tilde} {attr.path}: {after} (write-only, sent again)"]
         if action is Action.CREATE or attr.before is None:
-            sent_again = "" if action is Action.CREATE else " (write-only, sent again)"
-            return [(plus if action is Action.CREATE else tilde) + f" {attr.path}: {after}{sent_again}"]
+            return [f"{plus} {attr.path}: {after}"]
         return [f"{tilde} {attr.path}: {before} → {after}"]
     if action is Action.DELETE:
         shown = describe_change(attr.before, None)

@@ -265,6 +265,8 @@ def test_a_declared_secret_absent_live_is_planned_and_converges(
     assert planned.exit_code == 2 and mutations(planned) == [], planned
     assert f"~ integration.{team}/alerts" in planned.stdout, planned
     assert path in planned.stdout and "(sensitive)" in planned.stdout, planned
+    line = next(text for text in planned.stdout.splitlines() if path in text)
+    assert line.strip().startswith("+") and "sent again" not in line, line  # set, not re-sent
     _assert_no_canary(planned.output)
     applied = cli.apply_ok(env=env)
     assert mutations(applied) == ["UpdateIntegration"], applied.operations

@@ -171,7 +171,7 @@ def test_write_only_values() -> None:
         make_plan(desired, live(res("model.m", name="M")), kinds, PlanOptions(replace=("model.m",)))
     )
     assert forced["model.m"].action is Action.UPDATE
-    assert forced["model.m"].attributes == (AttrChange("api_key", None, key, sensitive=True),)
+    assert forced["model.m"].attributes == (AttrChange("api_key", None, key, sensitive=True, resent=True),)
 
 
 def test_secret_in_a_plain_attribute_is_marked_sensitive() -> None:

@@ -77,7 +77,7 @@ def sample_plan() -> Plan:
                 Action.REPLACE,
                 (
                     AttrChange("provider", "azure", "open_ai"),
-                    AttrChange("api_key", None, SECRET, sensitive=True),
+                    AttrChange("api_key", None, SECRET, sensitive=True, resent=True),
                 ),
                 (step("model.old", 1, "delete"), step("model.old", 2, "create")),
                 reason="provider cannot be changed in place",
