@@ -14,6 +14,7 @@ request); with slots to spare, each step goes alone, as fast as a batch and simp
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
 from collections.abc import Callable, Iterable, Mapping
@@ -53,7 +54,11 @@ def can_batch(step: Step, read: frozenset[str]) -> bool:
 
 
 class Batcher:
-    """Picks, from the ready queue, the steps to send with the one at its head."""
+    """Picks the ready steps to send with the one at the head of the ready queue.
+
+    The executor tells it which steps became ready (``ready``) and which it started
+    (``started``); batchable ready steps wait in one queue per document, in plan order, so
+    finding a head's companions costs what it takes, not a scan of everything ready."""
 
     def __init__(self, steps: Mapping[str, Step], size: int) -> None:
         self.size = max(1, size)
@@ -62,30 +67,64 @@ class Batcher:
             step_id for step_id, step in steps.items() if self.size > 1 and can_batch(step, read)
         }
         self._steps = steps
+        self._order = {step_id: index for index, step_id in enumerate(steps)}
+        self._queues: dict[str, list[tuple[int, str]]] = {}  # document -> heap of (order, step id)
         self._bytes: dict[str, int] = {}
+        self._started: set[str] = set()
+        self.claimed: set[str] = set()  # still in the executor's ready list, but already sent
+
+    def ready(self, step_ids: Iterable[str]) -> None:
+        for step_id in step_ids:
+            if step_id in self._batchable:
+                queue = self._queues.setdefault(self._steps[step_id].document, [])
+                heapq.heappush(queue, (self._order[step_id], step_id))
+
+    def started(self, step_id: str) -> None:
+        """The executor took ``step_id`` off its ready list (to send, or to skip)."""
+        self._started.add(step_id)
+        self.claimed.discard(step_id)
 
     def companions(
-        self, head: Step, ready: list[str], free_slots: int, joinable: Callable[[Step], bool]
+        self, head: Step, waiting: int, free_slots: int, joinable: Callable[[Step], bool]
     ) -> list[Step]:
-        """Steps taken out of ``ready`` to go in ``head``'s request (often none)."""
-        if head.id not in self._batchable or not ready:
+        """Ready steps to go in ``head``'s request (often none), ``waiting`` steps being ready
+        and ``free_slots`` requests free. They are marked ``claimed``: the executor skips them."""
+        queue = self._queues.get(head.document)
+        if head.id not in self._batchable or not queue:
             return []
-        wanted = min(self.size, math.ceil((len(ready) + 1) / max(1, free_slots))) - 1
+        wanted = min(self.size, math.ceil((waiting + 1) / max(1, free_slots))) - 1
         budget = BODY_BUDGET - self._size(head)
         taken: list[Step] = []
-        for step_id in list(ready):
-            if len(taken) >= wanted:
-                break
+        kept: list[tuple[int, str]] = []  # ready but not joinable now (waiting on a failure)
+        while queue and len(taken) < wanted:
+            entry = heapq.heappop(queue)
+            step_id = entry[1]
+            if step_id in self._started or step_id in self.claimed or step_id == head.id:
+                continue
             step = self._steps[step_id]
-            if step_id not in self._batchable or step.document != head.document or not joinable(step):
+            if not joinable(step):
+                kept.append(entry)
                 continue
             cost = self._size(step)
             if cost > budget:
+                kept.append(entry)
                 break
             budget -= cost
             taken.append(step)
-            ready.remove(step_id)
+            self.claimed.add(step_id)
+        for entry in kept:
+            heapq.heappush(queue, entry)
         return taken
+
+    def release(self, ready: list[str]) -> list[str]:
+        """``ready`` without the claimed steps (already sent)."""
+        if not self.claimed:
+            return ready
+        left = [step_id for step_id in ready if step_id not in self.claimed]
+        for step_id in ready:
+            if step_id in self.claimed:
+                self.started(step_id)
+        return left
 
     def _size(self, step: Step) -> int:
         if step.id not in self._bytes:

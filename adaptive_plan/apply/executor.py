@@ -68,9 +68,16 @@ def execute_plan(
 
     with ThreadPoolExecutor(max_workers=limit, thread_name_prefix="apply") as pool:
         while sorter.is_active() and not cancel.is_set():
-            ready = sorted([*ready, *sorter.get_ready()], key=position.__getitem__)
+            became_ready = sorter.get_ready()
+            batcher.ready(became_ready)
+            ready = sorted([*batcher.release(ready), *became_ready], key=position.__getitem__)
             while ready and len(running) < limit and not cancel.is_set():
-                step = steps[ready.pop(0)]
+                step_id = ready.pop(0)
+                claimed = step_id in batcher.claimed
+                batcher.started(step_id)
+                if claimed:  # already sent with an earlier step
+                    continue
+                step = steps[step_id]
                 cause = cause_of(step)
                 if cause is not None:
                     blocked[step.id] = cause
@@ -79,7 +86,9 @@ def execute_plan(
                     sorter.done(step.id)
                     continue
                 free = _window(client, limit) - len(running)
-                joined = batcher.companions(step, ready, free, _free_of(cause_of)) if runner.batching else []
+                joined = (
+                    batcher.companions(step, len(ready), free, _free_of(cause_of)) if runner.batching else []
+                )
                 group = [step, *joined]
                 for member in group:
                     on_event(StepStarted(member.id, member.address, member.verb))

@@ -335,11 +335,8 @@ class Kind:
 def project_prunes(manifest: Manifest, project_key: str) -> bool:
     """Whether undeclared children of project ``project_key`` are deleted: the project's own
     ``prune`` when it sets one, else the top-level ``prune``."""
-    document = manifest.document
-    for project in document.get("projects") or []:
-        if project.get("key") == project_key and "prune" in project:
-            return bool(project["prune"])
-    return bool(document.get("prune", False))
+    own = manifest.project_prune_flags.get(project_key)
+    return own if own is not None else bool(manifest.document.get("prune", False))
 
 
 _SECRET_NAME_DROP = re.compile(r"[^A-Za-z0-9]+")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from adaptive_plan.model.source import SourceMark
@@ -63,6 +64,16 @@ class Manifest:
             if found is not None:
                 return found
         return None
+
+    @cached_property
+    def project_prune_flags(self) -> dict[str, bool]:
+        """Project key -> its own ``prune``, for the projects that set one (built once: asked
+        for each live child, so a scan of the projects each time grew with their square)."""
+        return {
+            project.get("key"): bool(project["prune"])
+            for project in self.document.get("projects") or []
+            if isinstance(project, dict) and "prune" in project
+        }
 
     def section(self, name: str) -> list[dict[str, Any]]:
         return list(self.document.get(name) or [])
