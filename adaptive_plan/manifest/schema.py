@@ -17,15 +17,16 @@ import json
 from collections.abc import Callable, Iterator
 from functools import cache
 from importlib import resources
-from typing import Any
-
-from jsonschema.exceptions import ValidationError
+from typing import TYPE_CHECKING, Any
 
 from adaptive_plan.kinds import TOP_SECTIONS, section_kinds
 from adaptive_plan.manifest.editor_schema import for_validation
 from adaptive_plan.manifest.fastcheck import Check, compile_schema
-from adaptive_plan.manifest.patterns import Validator
+from adaptive_plan.manifest.patterns import validator_class
 from adaptive_plan.manifest.yaml_loader import Path
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
 
 _KEY_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]*$"
 _PATTERN_HINTS = {
@@ -51,24 +52,36 @@ def manifest_schema() -> dict[str, Any]:
     return for_validation(dict(json.loads(text)))
 
 
-@cache
-def _validators() -> tuple[Check, Any, dict[str, tuple[Check, Any]]]:
+def _kind_schema(kind: str) -> dict[str, Any]:
     root = manifest_schema()
-    shallow = copy.deepcopy(root)
+    return {"$schema": root["$schema"], "$defs": root["$defs"], "$ref": f"#/$defs/{kind}"}
+
+
+@cache
+def _fast_checks() -> tuple[Check, dict[str, Check]]:
+    """The compiled yes/no checks: the whole document, and one item of each section's kind."""
+    per_kind = {kind.name: compile_schema(_kind_schema(kind.name)) for kind in section_kinds(None).values()}
+    return compile_schema(manifest_schema()), per_kind
+
+
+@cache
+def _explaining_validators() -> tuple[Any, dict[str, Any]]:
+    """``jsonschema`` validators, built only for a document the fast check rejected: the top
+    level (section items left out) and one item of each section's kind."""
+    validator = validator_class()
+    shallow = copy.deepcopy(manifest_schema())
     for section in TOP_SECTIONS:
         shallow["properties"][section].pop("items", None)
-    per_kind = {}
-    for kind in section_kinds(None).values():
-        wrapper = {"$schema": root["$schema"], "$defs": root["$defs"], "$ref": f"#/$defs/{kind.name}"}
-        per_kind[kind.name] = (compile_schema(wrapper), Validator(wrapper))
-    return compile_schema(root), Validator(shallow), per_kind
+    per_kind = {kind.name: validator(_kind_schema(kind.name)) for kind in section_kinds(None).values()}
+    return validator(shallow), per_kind
 
 
 def check_document(data: Any, base: dict[str, int]) -> list[Problem]:
     """Problems in one file's document; section items are numbered from ``base`` (merged index)."""
-    whole, top, per_kind = _validators()
+    whole, fast_per_kind = _fast_checks()
     if whole(data):
         return []
+    top, slow_per_kind = _explaining_validators()
     problems = [p for error in top.iter_errors(data) for p in _explain(error, ())]
     if not isinstance(data, dict):
         return problems
@@ -76,7 +89,7 @@ def check_document(data: Any, base: dict[str, int]) -> list[Problem]:
         items = data.get(section)
         if not isinstance(items, list):
             continue
-        fast, slow = per_kind[kind.name]
+        fast, slow = fast_per_kind[kind.name], slow_per_kind[kind.name]
         for index, item in enumerate(items):
             if not fast(item):
                 prefix: Path = (section, base.get(section, 0) + index)

@@ -29,10 +29,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from typing import Any
 
-import jsonschema
-
 from adaptive_plan.kinds import TOP_SECTIONS
 from adaptive_plan.manifest.diagnostics import Collector
+from adaptive_plan.manifest.fastcheck import compile_schema
 from adaptive_plan.manifest.schema import manifest_schema
 from adaptive_plan.manifest.yaml_loader import Path
 from adaptive_plan.model.secrets import Sensitive
@@ -173,13 +172,15 @@ def _resolve(node: dict[str, Any]) -> dict[str, Any]:
 
 
 def _matches(condition: dict[str, Any], value: Any) -> bool:
-    return bool(_validator(_key(condition)).is_valid(value))
+    return bool(_check(_key(condition))(value))
 
 
 @cache
-def _validator(key: int) -> Any:
+def _check(key: int) -> Any:
+    """The compiled check of an ``if`` condition (``fastcheck``: the answer of ``jsonschema``'s
+    ``is_valid``, without importing jsonschema on a valid manifest's path)."""
     condition = _NODES[key]
-    return jsonschema.Draft202012Validator({**condition, "$defs": manifest_schema()["$defs"]})
+    return compile_schema({**condition, "$defs": manifest_schema()["$defs"]})
 
 
 _NODES: dict[int, dict[str, Any]] = {}
