@@ -7,8 +7,10 @@ integrations and looks for the name before any re-send.
 
 Attrs: ``provider``; ``enabled``; ``connection`` (the readable, non-secret fields, only the
 declared ones managed: smtp host/port/username/from_email, webhook url/method, github
-org/repo); ``secrets`` (write-only: slack webhook_url/bot_token, smtp password/to_emails,
-webhook headers, github api_token -- masked or absent on read); ``subscriptions`` (a set);
+org/repo); ``secrets`` (write-only credentials: slack webhook_url/bot_token, smtp password,
+webhook headers, github api_token -- masked or absent on read); ``to_emails`` (smtp: write-only
+but not a secret, so plans show it as a value and say on every plan that it is not compared:
+the API never returns it and an integration has no field to record what was sent); ``subscriptions`` (a set);
 ``delivery_policy``. A provider change is a replace (delete, then create). An update
 re-sends the whole connection, secrets included, as the API requires. ``enabled`` has no
 create input: a new integration declared ``enabled: false`` is disabled by a second step
@@ -54,10 +56,11 @@ READABLE = {
 }
 SECRET = {
     "slack": ("webhook_url", "bot_token"),
-    "smtp": ("password", "to_emails"),
+    "smtp": ("password",),
     "webhook": ("headers",),
     "github": ("api_token",),
 }
+PLAIN_WRITE_ONLY = {"smtp": ("to_emails",)}  # write-only configuration, not a credential
 REQUIRED_SECRETS = {"slack": ("webhook_url",), "smtp": ("password", "to_emails"), "github": ("api_token",)}
 OPTIONAL_SECRETS = {"slack": ("bot_token",), "webhook": ("headers",)}  # their presence is read
 MEMBER = {"slack": "slack", "smtp": "smtp", "webhook": "webhook", "github": "gitHub"}
@@ -111,7 +114,8 @@ class IntegrationKind(Kind):
     section = "integrations"
     identity_fields = ("team", "name")
     ownership = "prune"
-    write_only = frozenset({"secrets"})
+    write_only = frozenset({"secrets", "to_emails"})
+    plain_write_only = frozenset({"to_emails"})
     live_scope = "team"
     scoped_type = "Integration"
     scoped_query = f"integrations(team: $KEY) {{ {INTEGRATION_FIELDS} }}"
@@ -125,6 +129,7 @@ class IntegrationKind(Kind):
         connection = entry.get("connection") or {}
         attrs: dict[str, Any] = {"provider": provider, "connection": pick(connection, *READABLE[provider])}
         attrs["secrets"] = pick(connection, *SECRET[provider])
+        attrs.update(pick(connection, *PLAIN_WRITE_ONLY.get(provider, ())))
         attrs.update(pick(entry, "enabled", "delivery_policy"))
         if "subscriptions" in entry:
             attrs["subscriptions"] = _subscriptions(entry["subscriptions"], live=False)
@@ -309,7 +314,7 @@ def _secrets_live(provider: Any, connection: dict[str, Any]) -> dict[str, Any]:
 
 def _resends_connection(changes: Sequence[AttrChange]) -> bool:
     """Whether an update of these changes sends ``config.connection`` (the whole connection)."""
-    return any(change.path.split(".", 1)[0] in ("connection", "secrets") for change in changes)
+    return any(change.path.split(".", 1)[0] in ("connection", "secrets", "to_emails") for change in changes)
 
 
 def _declared_headers(desired: Resource) -> dict[str, Any]:
@@ -362,7 +367,8 @@ def _declaration(path: tuple[str, ...], secret: str) -> str:
 
 def _connection_input(desired: Resource) -> dict[str, Any]:
     provider = desired.attrs["provider"]
-    fields = {**desired.attrs.get("connection", {}), **desired.attrs.get("secrets", {})}
+    plain = pick(desired.attrs, *PLAIN_WRITE_ONLY.get(provider, ()))
+    fields = {**desired.attrs.get("connection", {}), **desired.attrs.get("secrets", {}), **plain}
     member = {camel(name): value for name, value in fields.items()}
     if provider == "webhook":
         member.setdefault("headers", {})

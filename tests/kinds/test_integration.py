@@ -79,7 +79,9 @@ def test_update_resends_the_whole_connection_with_its_secrets(client, uniq, tmp_
         and isinstance(smtp["password"], Sensitive)
         and smtp["toEmails"] == ["ops@example.com"]
     )
-    assert {a.path: a.sensitive for a in change.attributes} == {"connection.port": False, "secrets": True}
+    assert {a.path: a.sensitive for a in change.attributes} == {
+        "connection.port": False, "secrets": True, "to_emails": False,  # recipients: a value, not a secret
+    }
     apply(client, manifest, ENV)
     assert_no_changes(client, manifest)
 

@@ -63,3 +63,59 @@ def test_another_change_sends_the_declared_value_and_says_so(cli, emu, sfx: str)
     assert "this update sends the declared value" in plan.output, plan
     cli.apply_ok()
     assert _sent(emu, sfx) == {"numDraftSteps": 4}
+
+
+SMTP_NOTE = "to_emails is write-only (the API never returns it and has no field to record what was"
+
+
+def _smtp(cli, sfx: str, recipients: list[str], port: int = 25) -> str:
+    cli.write(
+        f"""
+        integrations:
+          - team: default
+            name: mail-{sfx}
+            provider: smtp
+            connection:
+              host: smtp.example.com
+              port: {port}
+              username: bot
+              password: "{{{{ secret('SMTP_PASSWORD') }}}}"
+              from_email: bot@example.com
+              to_emails: {json.dumps(recipients)}
+        """
+    )
+    return f"integration.default/mail-{sfx}"
+
+
+def _recipients(emu, sfx: str) -> object:
+    (found,) = [i for team in emu.store.list("team") for i in emu.store.list("integration", team["id"])
+                if i["name"] == f"mail-{sfx}"]
+    return found["connection"]["toEmails"]
+
+
+def test_smtp_recipients_are_shown_as_values_and_every_plan_says_they_are_not_compared(
+    cli, emu, sfx: str
+) -> None:
+    env = {"SMTP_PASSWORD": "canary-smtp-8d1e"}
+    address = _smtp(cli, sfx, ["ops@example.com"])
+    created = cli.plan(env=env)
+    assert '["ops@example.com"]' in created.stdout, created  # recipients are not a secret
+    cli.apply_ok(env=env)
+    assert _recipients(emu, sfx) == ["ops@example.com"]
+    quiet = cli.assert_no_changes(env=env)
+    assert SMTP_NOTE in quiet.output and f"--replace {address}" in quiet.output, quiet
+
+    _smtp(cli, sfx, ["ops@example.com", "oncall@example.com"])
+    unseen = cli.plan("--detailed-exitcode", env=env)
+    assert unseen.exit_code == 0 and SMTP_NOTE in unseen.output, unseen  # cannot be seen: said so
+    cli.apply_ok("--replace", address, env=env)
+    assert _recipients(emu, sfx) == ["ops@example.com", "oncall@example.com"]
+
+    _smtp(cli, sfx, ["pager@example.com"], port=587)  # another change re-sends the declared value
+    changed = cli.plan(env=env)
+    assert '["pager@example.com"]' in changed.stdout, changed
+    assert "this update sends the declared value" in changed.output, changed
+    cli.apply_ok(env=env)
+    assert _recipients(emu, sfx) == ["pager@example.com"]
+    for run in (created, quiet, unseen, changed):
+        assert "canary-smtp-8d1e" not in run.output
