@@ -69,4 +69,8 @@ def cli() -> None:
 
 
 def main() -> None:
+    """The ``adaptive-plan`` console script: one command, then the process exits."""
+    from adaptive_plan.manifest import one_shot
+
+    one_shot.FREEZE_LOADED = True
     cli(prog_name="adaptive-plan")

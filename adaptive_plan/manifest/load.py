@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from adaptive_plan.kinds import TOP_SECTIONS
-from adaptive_plan.manifest import secrets_check
+from adaptive_plan.manifest import one_shot, secrets_check
 from adaptive_plan.manifest.ab_tests import check_ab_tests
 from adaptive_plan.manifest.addresses import iter_resources
 from adaptive_plan.manifest.checks import check_rules
@@ -81,6 +81,8 @@ def _gc_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        if one_shot.FREEZE_LOADED:  # the process exits after this command: never walk it again
+            gc.freeze()
         if enabled:
             gc.enable()
 
