@@ -16,7 +16,7 @@ SMALLEST = {
     "bench_plan_apply.py": [
         "--sizes", "10", "--sdk-sizes", "10", "--repeat", "1", "--latency-ms", "0", "--wide", "4",
     ],
-    "bench_validate.py": ["--sizes", "100"],
+    "bench_validate.py": ["--sizes", "100", "--repeat", "2"],
     "bench_parallelism.py": ["--size", "10", "--parallelism", "1", "4", "--latency-ms", "0"],
 }
 
