@@ -643,6 +643,20 @@ class Combo:
     changes: Callable[[Ctx], set[str]]
 
 
+def _changed(*children: str | tuple[str, str]) -> Callable[[Ctx], set[str]]:
+    """The addresses a combo must change: ``""`` is the project, ``"grader"`` its child keyed
+    ``ctx.key``, ``("model", BASE)`` a child with a fixed key."""
+
+    def addresses(ctx: Ctx) -> set[str]:
+        found = set()
+        for child in children:
+            kind, key = (child, ctx.key) if isinstance(child, str) else child
+            found.add(f"project.{ctx.project}" + (f"/{kind}.{key}" if kind else ""))
+        return found
+
+    return addresses
+
+
 def _proj(document: dict[str, Any], ctx: Ctx) -> dict[str, Any]:
     return next(p for p in document["projects"] if p["key"] == ctx.project)
 
@@ -732,7 +746,7 @@ COMBOS = [
         _make_deployment,
         _edit_service,
         lambda c: _service_name(c) == "Served",
-        lambda c: {f"project.{c.project}/model.{BASE}"},
+        _changed(("model", BASE)),
     ),
     Combo(
         "grader-name-and-criteria",
@@ -741,28 +755,28 @@ COMBOS = [
         lambda c: (
             _grader(c).name == "Polite judge" and _grader(c).grader_config.judge_criteria == "Very polite?"
         ),
-        lambda c: {f"project.{c.project}/grader.{c.key}"},
+        _changed("grader"),
     ),
     Combo(
         "metric-three-fields",
         _make_metric,
         _edit_metric,
         lambda c: (_metric(c).name, _metric(c).description) == ("Renamed", "edited"),
-        lambda c: {f"project.{c.project}/metric.{c.key}"},
+        _changed("metric"),
     ),
     Combo(
         "recipe-three-fields",
         _make_recipe,
         _edit_recipe,
         lambda c: (_recipe(c).description, _recipe(c).name) == ("edited", "Trained"),
-        lambda c: {f"project.{c.project}/recipe.{c.key}"},
+        _changed("recipe"),
     ),
     Combo(
         "project-and-metric",
         _make_metric,
         _edit_project_and_metric,
         lambda c: _project_state(c) == ("Renamed project", "edited") and _metric(c).description == "edited",
-        lambda c: {f"project.{c.project}", f"project.{c.project}/metric.{c.key}"},
+        _changed("", "metric"),
     ),
     Combo(
         "project-settings-tools-and-service",
@@ -787,7 +801,7 @@ COMBOS = [
             hand.project_settings(c.sdk, c.project)["metadata"]
             == {"emoji": {"native": "🎧"}, "imageKey": "img.png"}
         ),
-        lambda c: {f"project.{c.project}/settings.project"},
+        _changed(("settings", "project")),
     ),
     Combo(
         "model-and-its-deployment",
@@ -893,7 +907,7 @@ HANDS = [
             hand.project_settings(c.sdk, c.project)["metadata"]
             == {"emoji": {"native": "🎧"}, "imageKey": "hand.png"}
         ),
-        lambda c: {f"project.{c.project}/settings.project"},
+        _changed(("settings", "project")),
     ),
     Combo(
         "default-moved-by-hand",
@@ -902,14 +916,14 @@ HANDS = [
         lambda c: (
             next(s for s in c.sdk.projects.get(c.project).model_services if s.is_default).model.key == BASE
         ),
-        lambda c: {f"project.{c.project}/model.{BASE}"},
+        _changed(("model", BASE)),
     ),  # the server moves it off the other
     Combo(
         "service-put-online-by-hand",
         _make_offline,
         _hand(lambda c: c.sdk.models.update(model=BASE, project=c.project, desired_online=True)),
         lambda c: _service_flags_of(c, BASE).desired_online is False,
-        lambda c: {f"project.{c.project}/model.{BASE}"},
+        _changed(("model", BASE)),
     ),
     Combo(
         "placement-changed-by-hand",
@@ -920,7 +934,7 @@ HANDS = [
             )
         ),
         lambda c: _ttft(c) == 500,
-        lambda c: {f"project.{c.project}/model.{BASE}"},
+        _changed(("model", BASE)),
     ),
     Combo(
         "tool-provider-deleted-by-hand",
@@ -932,7 +946,7 @@ HANDS = [
             )
         ),
         lambda c: [t["key"] for t in hand.service(c.sdk, c.project, BASE)["toolProviders"]] == [c.key],
-        lambda c: {f"project.{c.project}/model.{BASE}", f"project.{c.project}/tool_provider.{c.key}"},
+        _changed(("model", BASE), "tool_provider"),
     ),
     Combo(
         "compute-config-changed-by-hand",
@@ -946,14 +960,14 @@ HANDS = [
         _make_share,
         _hand(lambda c: c.sdk.projects.unshare(project=c.project, team=c.key)),
         lambda c: _share_role(c) == "read-only",
-        lambda c: {f"project.{c.project}/share.{c.key}"},
+        _changed("share"),
     ),
     Combo(
         "dataset-deleted-by-hand",
         _make_dataset,
         _hand(lambda c: c.sdk.datasets.delete(key=c.key, project=c.project)),
         lambda c: c.sdk.datasets.get(key=c.key, project=c.project).name == "Rows",
-        lambda c: {f"project.{c.project}/dataset.{c.key}"},
+        _changed("dataset"),
     ),
     Combo(
         "user-left-team-by-hand",
@@ -971,7 +985,7 @@ HANDS = [
             )
         ),
         lambda c: _metric(c).description == "by hand",  # name and scoring were left undeclared
-        lambda c: {f"project.{c.project}/metric.{c.key}"},
+        _changed("metric"),
     ),
 ]
 
@@ -1075,7 +1089,7 @@ PARTIAL = [
         _make_examples_grader,
         _drop_examples_rename,
         lambda c: _grader(c).name == "Renamed" and len(_grader(c).grader_config.examples) == 1,
-        lambda c: {f"project.{c.project}/grader.{c.key}"},
+        _changed("grader"),
     ),
     Combo(
         "recipe-labels-undeclared-kept-on-upload",
@@ -1086,7 +1100,7 @@ PARTIAL = [
             and _recipe(c).labels
             and {label.key: label.value for label in _recipe(c).labels}.get("owner") == "ops"
         ),
-        lambda c: {f"project.{c.project}/recipe.{c.key}"},
+        _changed("recipe"),
     ),
     # a declared placement is the whole placement: the plan shows `- placement.max_ttft_ms: 500`
     Combo(
@@ -1094,7 +1108,7 @@ PARTIAL = [
         _make_placed,
         _drop_ttft_move_pool,
         lambda c: _ttft(c) is None,
-        lambda c: {f"project.{c.project}/model.{BASE}"},
+        _changed(("model", BASE)),
     ),
     Combo(
         "settings-emoji-undeclared-kept-on-image",
@@ -1104,7 +1118,7 @@ PARTIAL = [
             hand.project_settings(c.sdk, c.project)["metadata"]
             == {"emoji": {"native": "🎧"}, "imageKey": "img.png"}
         ),
-        lambda c: {f"project.{c.project}/settings.project"},
+        _changed(("settings", "project")),
     ),
     Combo(
         "compute-config-undeclared-kept",
