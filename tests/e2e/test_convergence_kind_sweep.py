@@ -657,6 +657,12 @@ def _changed(*children: str | tuple[str, str]) -> Callable[[Ctx], set[str]]:
     return addresses
 
 
+def _emoji_and_image_set(ctx: Ctx) -> bool:
+    """The project's metadata holds both the emoji and the image (neither half was lost)."""
+    metadata = hand.project_settings(ctx.sdk, ctx.project)["metadata"]
+    return metadata == {"emoji": {"native": "🎧"}, "imageKey": "img.png"}
+
+
 def _proj(document: dict[str, Any], ctx: Ctx) -> dict[str, Any]:
     return next(p for p in document["projects"] if p["key"] == ctx.project)
 
@@ -797,10 +803,7 @@ COMBOS = [
         "settings-three-fields",
         _make_settings,
         _edit_settings_two,
-        lambda c: (
-            hand.project_settings(c.sdk, c.project)["metadata"]
-            == {"emoji": {"native": "🎧"}, "imageKey": "img.png"}
-        ),
+        _emoji_and_image_set,
         _changed(("settings", "project")),
     ),
     Combo(
@@ -1114,10 +1117,7 @@ PARTIAL = [
         "settings-emoji-undeclared-kept-on-image",
         _make_settings,
         _drop_emoji_set_image,
-        lambda c: (
-            hand.project_settings(c.sdk, c.project)["metadata"]
-            == {"emoji": {"native": "🎧"}, "imageKey": "img.png"}
-        ),
+        _emoji_and_image_set,
         _changed(("settings", "project")),
     ),
     Combo(
