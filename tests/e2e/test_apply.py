@@ -30,7 +30,13 @@ def test_ordering_from_empty_in_one_run(cli: Cli, sdk: Any) -> None:
     ops = mutations(run)
     first = {name: ops.index(name) for name in reversed(ops)}
     last = {name: i for i, name in enumerate(ops)}
-    assert last["CreateTeam"] < first["CreateProject"]
+    # the project needs its owning team only (the guest team is the share's): the owner's create
+    # is done before the project's starts, which the progress lines show in order
+    progress = run.stderr.splitlines()
+    done = f"team.owner-{cli.sfx}: create done"
+    owner_done = next(index for index, line in enumerate(progress) if line.startswith(done))
+    assert owner_done < progress.index(f"project.app-{cli.sfx}: create started"), run
+    assert first["CreateTeam"] < first["CreateProject"]
     assert last["CreateRole"] < first["ShareProject"] and first["CreateProject"] < first["ShareProject"]
     assert last["AddExternalModel"] < first["CreateGrader"] and first["CreateProject"] < first["CreateGrader"]
     assert first["CreateProject"] < first["AddModelsToProject"] < first["DeployModel"] < first["UpdateModel"]
