@@ -12,6 +12,12 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests import dependencies
+
+_CANNOT_RUN = dependencies.ensure()  # before any test module imports httpx or the SDK
+if _CANNOT_RUN:
+    pytest.exit(_CANNOT_RUN, returncode=4)
+
 
 @pytest.fixture(scope="module")
 def emu() -> Iterator[object]:
