@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Iterator
 
@@ -14,9 +15,15 @@ import pytest
 
 from tests import dependencies
 
-_CANNOT_RUN = dependencies.ensure()  # before any test module imports httpx or the SDK
-if _CANNOT_RUN:
-    pytest.exit(_CANNOT_RUN, returncode=4)
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Before collection (no test module has imported httpx or the SDK yet): install missing
+    test dependencies (``tests/dependencies.py``), with pip's output shown, not captured."""
+    capture = config.pluginmanager.getplugin("capturemanager")
+    with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
+        reason = dependencies.ensure()
+    if reason:
+        pytest.exit(reason, returncode=4)
 
 
 @pytest.fixture(scope="module")
