@@ -15,15 +15,20 @@ import pytest
 
 from tests import dependencies
 
+# At import, before any other conftest or test module imports httpx or the SDK (``pytest
+# tests/api`` loads tests/api/conftest.py right after this one): install what is missing.
+_INSTALLED = dependencies.missing()
+_CANNOT_RUN = dependencies.ensure() if _INSTALLED else None
+if _CANNOT_RUN:
+    pytest.exit(_CANNOT_RUN, returncode=4)
+
 
 def pytest_configure(config: pytest.Config) -> None:
-    """Before collection (no test module has imported httpx or the SDK yet): install missing
-    test dependencies (``tests/dependencies.py``), with pip's output shown, not captured."""
+    """Say what the import above installed (pip's own output was captured there)."""
     capture = config.pluginmanager.getplugin("capturemanager")
-    with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
-        reason = dependencies.ensure()
-    if reason:
-        pytest.exit(reason, returncode=4)
+    if _INSTALLED:
+        with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
+            print(f"tests: installed the missing {', '.join(_INSTALLED)} (pip install -e '.[test]')")
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@
 The README's test command is ``pip install -e '.[test]' && pytest``. Run as plain ``pytest`` in
 an environment that lacks the project's dependencies (httpx, the official ``adaptive-sdk`` ...),
 every test module failed to import (37 collection errors) and nothing said why. ``ensure``
-(called by ``tests/conftest.py`` before any test module is imported) finds the distributions
+(called when ``tests/conftest.py`` is imported, before any test module or other conftest) finds the distributions
 ``pyproject.toml`` lists (``dependencies`` and the ``test`` extra) that are not installed, runs
 the README's own install for them, and stops with the command to run when that fails. Nothing
 happens when everything is installed (the usual case, and CI's), or with
@@ -54,7 +54,6 @@ def ensure() -> str | None:
     command = "pip install -e '.[test]'"
     if os.environ.get("ADAPTIVE_PLAN_NO_INSTALL"):
         return f"missing test dependencies ({', '.join(absent)}): run {command}"
-    print(f"tests: installing the missing {', '.join(absent)} ({command})", file=sys.stderr, flush=True)
     result = subprocess.run(INSTALL, stdout=sys.stderr, stderr=sys.stderr, check=False)
     importlib.invalidate_caches()
     still = missing()
