@@ -3,11 +3,11 @@
 The README's test command is ``pip install -e '.[test]' && pytest``. Run as plain ``pytest`` in
 an environment that lacks the project's dependencies (httpx, the official ``adaptive-sdk`` ...),
 every test module failed to import (37 collection errors) and nothing said why. ``ensure``
-(called when ``tests/conftest.py`` is imported, before any test module or other conftest) finds the distributions
-``pyproject.toml`` lists (``dependencies`` and the ``test`` extra) that are not installed, runs
-the README's own install for them, and stops with the command to run when that fails. Nothing
-happens when everything is installed (the usual case, and CI's), or with
-``ADAPTIVE_PLAN_NO_INSTALL=1``.
+(called when ``tests/conftest.py`` is imported, before any test module or other conftest)
+finds the distributions ``pyproject.toml`` lists (``dependencies`` and the ``test`` extra) that
+are not installed, runs the README's own install for them, and stops with the command to run
+when that fails. Nothing happens when everything is installed (the usual case, and CI's), or
+with ``ADAPTIVE_PLAN_NO_INSTALL=1``.
 """
 
 from __future__ import annotations
