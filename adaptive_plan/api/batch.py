@@ -113,8 +113,9 @@ def prefix_of(index: int) -> str:
     return f"b{index}_"
 
 
-def merge(document: str, calls: Sequence[Mapping[str, Any]]) -> tuple[str, dict[str, Any]]:
-    """One document and its variables for ``calls`` (each call's variables) of ``document``."""
+def merge(document: str, calls: Sequence[Mapping[str, Any]]) -> tuple[str, str, dict[str, Any]]:
+    """The operation name, one document and its variables for ``calls`` (each call's
+    variables) of ``document``."""
     shape = template(document)
     if shape is None:
         raise ValueError("this document cannot be batched")
@@ -127,7 +128,7 @@ def merge(document: str, calls: Sequence[Mapping[str, Any]]) -> tuple[str, dict[
         fields.append(selected)
         variables.update({prefix + name: value for name, value in call.items()})
     arguments = f"({', '.join(definitions)})" if definitions else ""
-    return f"mutation {shape.name}{arguments} {{ {' '.join(fields)} }}", variables
+    return shape.name, f"mutation {shape.name}{arguments} {{ {' '.join(fields)} }}", variables
 
 
 @dataclass(frozen=True)

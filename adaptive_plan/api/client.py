@@ -201,17 +201,9 @@ class AdaptiveClient:
         scrub = Scrubber.for_request(
             self._api_key, variables if sensitive is None else None, [*(sensitive or ()), *self._hidden]
         )
-        if uploads:
-            data, files = build_multipart(payload, uploads)
-
-            def build() -> httpx.Request:
-                return self._http.build_request("POST", GRAPHQL_PATH, data=data, files=files)
-        else:
-
-            def build() -> httpx.Request:
-                return self._http.build_request("POST", GRAPHQL_PATH, json=payload)
-
-        response = self._send(build, label, idempotent=idempotent, probe=probe, scrub=scrub)
+        response = self._post(
+            payload, label, idempotent=idempotent, probe=probe, scrub=scrub, uploads=uploads
+        )
         if response is None:
             return {PROBED: True}
         return graphql_data(response, operation=label, scrub=scrub, url=self.url)
@@ -232,15 +224,10 @@ class AdaptiveClient:
         idempotent and the outcome is unknown) raises, and then every call's outcome is unknown;
         GraphQL errors that name no call and no data (the document was refused as a whole)
         raise as the ``ApiError`` they map to (a ``ValidationError`` for a refused document)."""
-        merged, variables = batch.merge(document, calls)
-        name = batch.template(document).name  # type: ignore[union-attr]  # merge checked it
+        name, merged, variables = batch.merge(document, calls)
         payload = {"query": merged, "operationName": name, "variables": variables}
         scrub = Scrubber.for_request(self._api_key, None, [*sensitive, *self._hidden])
-
-        def build() -> httpx.Request:
-            return self._http.build_request("POST", GRAPHQL_PATH, json=payload)
-
-        response = self._send(build, name, idempotent=idempotent, probe=None, scrub=scrub)
+        response = self._post(payload, name, idempotent=idempotent, probe=None, scrub=scrub)
         assert response is not None  # no probe, so never "probed"
         body = graphql_body(response, operation=name, scrub=scrub, url=self.url)
         errors = body.get("errors")
@@ -254,6 +241,24 @@ class AdaptiveClient:
             else:
                 results.append(outcome.data)
         return results
+
+    def _post(
+        self, payload: dict[str, Any], label: str, *,
+        idempotent: bool, probe: Callable[[], bool] | None, scrub: Scrubber,
+        uploads: dict[str, Upload] | None = None,
+    ) -> httpx.Response | None:
+        """POST a GraphQL payload (JSON, or multipart with ``uploads``) through ``_send``."""
+        if uploads:
+            data, files = build_multipart(payload, uploads)
+
+            def build() -> httpx.Request:
+                return self._http.build_request("POST", GRAPHQL_PATH, data=data, files=files)
+        else:
+
+            def build() -> httpx.Request:
+                return self._http.build_request("POST", GRAPHQL_PATH, json=payload)
+
+        return self._send(build, label, idempotent=idempotent, probe=probe, scrub=scrub)
 
     # -- REST ------------------------------------------------------------------------------
 

@@ -121,9 +121,8 @@ class Batcher:
         if not self.claimed:
             return ready
         left = [step_id for step_id in ready if step_id not in self.claimed]
-        for step_id in ready:
-            if step_id in self.claimed:
-                self.started(step_id)
+        self._started |= self.claimed
+        self.claimed.clear()
         return left
 
     def _size(self, step: Step) -> int:

@@ -66,6 +66,9 @@ def execute_plan(
     def cause_of(step: Step) -> str | None:
         return next((blocked[a] for a in step.after if a in blocked), None)
 
+    def joinable(step: Step) -> bool:  # may go in another step's batch: not waiting on a failure
+        return cause_of(step) is None
+
     with ThreadPoolExecutor(max_workers=limit, thread_name_prefix="apply") as pool:
         while sorter.is_active() and not cancel.is_set():
             became_ready = sorter.get_ready()
@@ -86,9 +89,7 @@ def execute_plan(
                     sorter.done(step.id)
                     continue
                 free = _window(client, limit) - len(running)
-                joined = (
-                    batcher.companions(step, len(ready), free, _free_of(cause_of)) if runner.batching else []
-                )
+                joined = batcher.companions(step, len(ready), free, joinable) if runner.batching else []
                 group = [step, *joined]
                 for member in group:
                     on_event(StepStarted(member.id, member.address, member.verb))
@@ -111,10 +112,6 @@ def _window(client: Any, limit: int) -> int:
     refused some), at most ``limit``. Fewer slots means fuller batches: fewer requests."""
     window = getattr(getattr(client, "concurrency", None), "window", limit)
     return max(1, min(limit, int(window)))
-
-
-def _free_of(cause_of: Callable[[Step], str | None]) -> Callable[[Step], bool]:
-    return lambda step: cause_of(step) is None
 
 
 def _wind_down(

@@ -51,12 +51,16 @@ class Stats:
             if 0 <= position < len(self.root_fields):
                 self.root_fields[position] = root_fields
 
-    def calls(self, operation: str, since: int = 0) -> int:
-        """Root fields asked for by the requests of ``operation`` from position ``since``: each call
-        of a batch counts once."""
+    def fields_per_request(self, operation: str, since: int = 0) -> list[int]:
+        """Root fields each request of ``operation`` from position ``since`` asked for (more
+        than one: a batch of calls), in order."""
         with self._lock:
             rows = zip(self.operations[since:], self.root_fields[since:], strict=True)
-            return sum(fields for name, fields in rows if name == operation)
+            return [fields for name, fields in rows if name == operation]
+
+    def calls(self, operation: str, since: int = 0) -> int:
+        """Calls of ``operation`` from position ``since``: each call of a batch counts once."""
+        return sum(self.fields_per_request(operation, since))
 
     def sizes(self, operation: str) -> list[tuple[int, int]]:
         """(request body, answer) sizes in bytes of one operation's requests, in order."""

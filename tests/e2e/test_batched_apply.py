@@ -53,8 +53,7 @@ def test_every_object_is_made_once_and_the_plan_converges(cli: Cli, sdk: Any, ba
         assert _requests(run, "CreateMetric") == METRICS
     else:  # 24 ready at once, 2 slots: at most 8 calls a request
         assert _requests(run, "CreateMetric") == METRICS // batch_size
-        rows = zip(cli.emu.stats.operations[before:], cli.emu.stats.root_fields[before:], strict=True)
-        sizes = [fields for name, fields in rows if name == "CreateMetric"]
+        sizes = cli.emu.stats.fields_per_request("CreateMetric", since=before)
         assert sizes == [batch_size] * (METRICS // batch_size)
     assert _metric_keys(sdk, project) == [f"m{i:02d}" for i in range(METRICS)]
     assert f"Apply complete: {METRICS + 1} steps done." in run.stdout  # and the project
@@ -126,8 +125,7 @@ def test_a_batch_stays_within_its_byte_budget(cli: Cli) -> None:
     before = len(cli.emu.stats.operations)
     run = cli.apply_ok("--parallelism", "1")
     sizes = [body for body, _answer in cli.emu.stats.sizes("CreateGrader")]
-    rows = zip(cli.emu.stats.operations[before:], cli.emu.stats.root_fields[before:], strict=True)
-    calls = [fields for name, fields in rows if name == "CreateGrader"]
+    calls = cli.emu.stats.fields_per_request("CreateGrader", since=before)
     assert sum(calls) == 40 and max(calls) > 1, calls  # batched, and every grader sent once
     assert max(sizes) < 80 * 1024, sizes
     assert len(sizes) >= 40 * 6000 // (64 * 1024)

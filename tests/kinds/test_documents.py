@@ -182,7 +182,8 @@ def test_every_step_and_its_variables_validate(schema, kind_name: str) -> None:
             if isinstance(extra, Poll):
                 _check(schema, extra.document, extra.variables)
         if batch.template(step.document) is not None:  # as apply batches it: three calls in one
-            _check(schema, *batch.merge(step.document, [step.variables] * 3))
+            _name, merged, variables = batch.merge(step.document, [step.variables] * 3)
+            _check(schema, merged, variables)
 
 
 def test_every_mutation_a_kind_declares_can_be_batched() -> None:
