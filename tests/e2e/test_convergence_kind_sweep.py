@@ -230,6 +230,21 @@ def _child(kind: str) -> Callable[[Ctx], str]:
     return lambda ctx: f"project.{ctx.project}/{segment}.{ctx.key}"
 
 
+def _keyed_child(
+    kind: str,
+    section: str,
+    make: Callable[[Ctx], None],
+    edit: Callable[[dict[str, Any], Ctx], None],
+    landed: Callable[[Ctx], bool],
+    hand: Callable[[Ctx], None] | None,
+    export: tuple[str, ...] = (),
+) -> Sweep:
+    """A project child keyed by ``ctx.key`` (its ``key`` field) that prune deletes."""
+    return Sweep(
+        kind, section, True, _child(kind), make, "key", lambda c: c.key, edit, landed, hand, "delete", export
+    )
+
+
 SWEEPS = [
     Sweep(
         "role",
@@ -327,58 +342,38 @@ SWEEPS = [
         lambda c: c.sdk.projects.share(project=c.project, team=c.key, role="read-only"),
         "access",
     ),
-    Sweep(
+    _keyed_child(
         "grader",
         "graders",
-        True,
-        _child("grader"),
         _make_grader,
-        "key",
-        lambda c: c.key,
         _set("name", "Polite judge"),
         lambda c: _grader(c).name == "Polite judge",
         lambda c: hand.update_grader(c.sdk, c.project, c.key, name="by hand"),
-        "delete",
     ),
-    Sweep(
+    _keyed_child(
         "metric",
         "metrics",
-        True,
-        _child("metric"),
         _make_metric,
-        "key",
-        lambda c: c.key,
         _set("description", "edited"),
         lambda c: _metric(c).description == "edited",
         lambda c: hand.update_metric(c.sdk, c.project, c.key, description="by hand"),
-        "delete",
     ),
-    Sweep(
+    _keyed_child(
         "recipe",
         "recipes",
-        True,
-        _child("recipe"),
         _make_recipe,
-        "key",
-        lambda c: c.key,
         _set("description", "edited"),
         lambda c: _recipe(c).description == "edited",
         lambda c: c.sdk.recipes.update(recipe_key=c.key, description="by hand", project=c.project),
-        "delete",
     ),
-    Sweep(
+    _keyed_child(
         "dataset",
         "datasets",
-        True,
-        _child("dataset"),
         _make_dataset,
-        "key",
-        lambda c: c.key,
         _set("name", "Renamed rows"),
         lambda c: c.sdk.datasets.get(key=c.key, project=c.project).name == "Renamed rows",
         None,  # no update in the API: a changed name is a replace, tested by the edit itself
-        "delete",
-        ("--kind", "dataset", "--kind", "project"),
+        export=("--kind", "dataset", "--kind", "project"),
     ),
     Sweep(
         "remote_env",
@@ -394,18 +389,13 @@ SWEEPS = [
         "delete",
         ("--kind", "remote_env"),
     ),
-    Sweep(
+    _keyed_child(
         "tool_provider",
         "tool_providers",
-        True,
-        _child("tool_provider"),
         _make_tool_provider,
-        "key",
-        lambda c: c.key,
         _set("uri", "https://tools.example/v2"),
         lambda c: hand.tool_provider(c.sdk, c.project, c.key)["uri"] == "https://tools.example/v2",
         lambda c: hand.update_tool_provider(c.sdk, c.project, c.key, uri="https://tools.example/v1"),
-        "delete",
     ),
     Sweep(
         "compute_pool",
