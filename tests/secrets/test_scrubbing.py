@@ -102,3 +102,31 @@ def test_a_server_echoing_the_basic_auth_header_does_not_show_the_password(cli, 
     token = base64.b64encode(b"canaryuser:canary-pass-7d1e").decode()
     assert run.exit_code == 1 and echo_proxy.echoed == 1 and "rejected Basic" in run.stderr, run
     assert "canary-pass-7d1e" not in run.output and token not in run.output, run
+
+
+def test_a_secret_echoed_to_a_batch_of_calls_is_masked(cli, echo_proxy, sfx: str) -> None:
+    """Three integration creates on one request slot go as one batched request; the careless
+    server echoes the canary to it and then to each call run again alone: no spelling leaks."""
+    names = ("alerts", "pager", "digest")
+    cli.write(
+        f"teams: [{{key: echo-{sfx}, name: Echo}}]\nintegrations:\n"
+        + "".join(
+            f"  - {{team: echo-{sfx}, name: {name}, provider: slack,"
+            f" connection: {{webhook_url: \"{{{{ secret('ECHO_HOOK') }}}}\"}}}}\n"
+            for name in names
+        )
+    )
+    echo_proxy.canaries.append(CANARY)
+    echo_proxy.status = 200
+    before = len(cli.emu.stats.operations)
+    run = cli.run(
+        "apply", str(cli.dir), "--auto-approve", "--no-color", "--parallelism", "1",
+        "--url", echo_proxy.url, "--api-key", cli.emu.api_key, env={"ECHO_HOOK": CANARY},
+    )
+    assert run.exit_code == 1 and run.exception is None, run
+    assert echo_proxy.echoed == 4  # one batched request, then each call alone
+    for name in names:
+        assert f"integration.echo-{sfx}/{name}" in run.output, run
+    assert _leaks(run.output) == [], run
+    assert "(sensitive)" in run.output, run
+    assert cli.emu.stats.operations[before:].count("CreateIntegration") == 0  # the proxy answered all
